@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types every oxfrm subsystem shares: the per network namespace state.
+ */
+#ifndef _OXFRM_OXFRM_H
+#define _OXFRM_OXFRM_H
+
+#include <linux/types.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+struct oxfrm_mib;
+struct ctl_table_header;
+struct sock;
+
+/* Per namespace settings, under net.oxfrm (src/sysctl.c). */
+struct oxfrm_sysctl {
+	int larval_drop;	/* drop (1) or queue (0) while an SA is acquired */
+	int acq_expires;	/* seconds a larval (acquire) state lives */
+	u32 aevent_etime;	/* async event timer, in 100 ms units */
+	u32 aevent_rseqth;	/* async event replay sequence threshold */
+};
+
+/* Everything oxfrm keeps for one network namespace. */
+struct oxfrm_net {
+	struct net *net;
+	struct oxfrm_mib __percpu *mib;		/* src/mib */
+	struct oxfrm_sysctl sysctl;		/* src/sysctl.c */
+	struct ctl_table_header *sysctl_hdr;
+	struct sock __rcu *nlsk;		/* src/netlink: NETLINK_XFRM */
+};
+
+extern unsigned int oxfrm_net_id;
+
+static inline struct oxfrm_net *oxfrm_pernet(const struct net *net)
+{
+	return net_generic(net, oxfrm_net_id);
+}
+
+/* src/main.c */
+bool oxfrm_module_loaded(const char *name);
+
+#endif /* _OXFRM_OXFRM_H */

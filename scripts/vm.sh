@@ -1,0 +1,101 @@
+#!/bin/bash
+# Boot one kernel under QEMU (TCG), run guest tests in it, judge them.
+#
+#   vm.sh stock|debug TEST...
+#
+# Builds oxfrm.ko (and, for the debug kernel, its KUnit build) against that
+# kernel, packs an initramfs, boots, and reads per-test reports from the
+# guest's second serial port, which QEMU writes to a file. A test fails on a
+# non-zero exit, a timeout, or any kernel warning, BUG, Oops, KASAN, kmemleak,
+# lockdep or refcount report in the kernel log it produced; the failure
+# report includes that log. Prints one line per test (and per KUnit case),
+# and writes "passed failed skipped" to build/vm-KERNEL/counts.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+kernel=$1
+shift
+out=$top/build/vm-$kernel
+rm -rf "$out"
+mkdir -p "$out"
+echo "0 0 0" >"$out/counts"
+
+case $kernel in
+stock)
+	kdir=$("$top/scripts/kdir.sh")
+	kver=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h")
+	image=/boot/vmlinuz-$kver
+	modroot=/
+	mem=1024
+	;;
+debug)
+	dk=$("$top/scripts/debug-kernel.sh") || exit 1
+	kdir=$dk/src
+	kver=$(cat "$dk/release")
+	image=$dk/bzImage
+	modroot=$dk/mods
+	mem=2048
+	;;
+*)
+	echo "vm.sh: unknown kernel $kernel" >&2
+	exit 2
+	;;
+esac
+
+die() {
+	echo "FAIL $kernel/setup: $*"
+	echo "0 1 0" >"$out/counts"
+	exit 1
+}
+
+# Module builds, in copies of the tree so kernels and variants never mix.
+"$top/scripts/build.sh" "$kdir" "$out/mod" || die "oxfrm.ko does not build against $kdir"
+if [ "$kernel" = debug ]; then
+	"$top/scripts/build.sh" "$kdir" "$out/kunit" OXFRM_KUNIT=y ||
+		die "the KUnit build of oxfrm.ko does not build against $kdir"
+fi
+
+base=$top/build/initramfs-$kernel-$kver.cpio.gz
+if [ ! -f "$base" ] || [ -n "$(find "$top/scripts/initramfs.sh" \
+	"$top/scripts/guest-modules.txt" -newer "$base")" ]; then
+	"$top/scripts/initramfs.sh" "$kver" "$modroot" "$base" || die "initramfs"
+fi
+
+# The per-run part: /init, oxfrm.ko, the tests and their tools.
+extra=$out/extra
+mkdir -p "$extra/oxfrm/bin" "$extra/oxfrm/kunit"
+install -m 755 "$top/tests/vm/lib/init" "$extra/init"
+mkdir -p "$extra/oxfrm/tests"
+cp -r "$top/tests/vm" "$extra/oxfrm/tests/vm"
+cp -r "$top/contrib" "$extra/oxfrm/contrib"
+cp "$out/mod/oxfrm.ko" "$extra/oxfrm/oxfrm.ko"
+[ -f "$out/kunit/oxfrm.ko" ] && cp "$out/kunit/oxfrm.ko" "$extra/oxfrm/kunit/"
+for t in "$top"/tests/tools/*.c; do
+	gcc -static -O2 -Wall -o "$extra/oxfrm/bin/$(basename "$t" .c)" "$t" ||
+		die "cannot build $t"
+done
+echo "$kernel" >"$extra/oxfrm/kernel"
+total=120
+for t in "$@"; do
+	f=$top/tests/vm/$t.sh
+	[ -f "$f" ] || die "no test $f"
+	echo "$t" >>"$extra/oxfrm/tests.list"
+	tmo=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$f" | head -1)
+	total=$((total + ${tmo:-300}))
+done
+(cd "$extra" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out/extra.cpio.gz"
+cat "$base" "$out/extra.cpio.gz" >"$out/initrd.cpio.gz"
+
+: >"$out/results.log"
+timeout "$total" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+	-kernel "$image" -initrd "$out/initrd.cpio.gz" \
+	-append "console=ttyS0 panic=-1 loglevel=4 printk.devkmsg=on" \
+	-display none -monitor none -no-reboot -nic none \
+	-serial "file:$out/console.log" -serial "file:$out/results.log" \
+	>"$out/qemu.log" 2>&1
+qrc=$?
+
+tr -d '\r' <"$out/results.log" | awk -v kernel="$kernel" -v qrc="$qrc" \
+	-v tests="$*" -v console="$out/console.log" -f "$top/scripts/judge.awk" \
+	>"$out/report"
+cat "$out/report"
+tail -n 1 "$out/report" | sed -n 's/^counts: //p' >"$out/counts"

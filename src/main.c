@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oxfrm: module init and exit, per namespace state, and the checks that keep
+ * oxfrm from loading beside the kernel's own xfrm_user, esp4, esp6 or af_key.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/kobject.h>
+#include <linux/netlink.h>
+#include <net/net_namespace.h>
+#include <oxfrm/oxfrm.h>
+#include <oxfrm/mib.h>
+#include <oxfrm/sysctl.h>
+#include <oxfrm/netlink.h>
+#include <oxfrm/input.h>
+
+unsigned int oxfrm_net_id __read_mostly;
+
+/*
+ * Whether a module is loaded, by its entry in /sys/module. Our own module's
+ * kobject lives in that same kset, which the kernel does not export.
+ */
+bool oxfrm_module_loaded(const char *name)
+{
+	struct kset *modules = THIS_MODULE->mkobj.kobj.kset;
+	struct kobject *kobj;
+
+	if (!modules)
+		return false;
+	kobj = kset_find_obj(modules, name);
+	if (!kobj)
+		return false;
+	kobject_put(kobj);
+	return true;
+}
+
+static int __net_init oxfrm_net_init(struct net *net)
+{
+	struct oxfrm_net *on = oxfrm_pernet(net);
+	int err;
+
+	on->net = net;
+	err = oxfrm_mib_net_init(on);
+	if (err)
+		return err;
+	err = oxfrm_sysctl_net_init(on);
+	if (err)
+		goto err_mib;
+	err = oxfrm_netlink_net_init(on);
+	if (err)
+		goto err_sysctl;
+	return 0;
+
+err_sysctl:
+	oxfrm_sysctl_net_exit(on);
+err_mib:
+	oxfrm_mib_net_exit(on);
+	return err;
+}
+
+static void __net_exit oxfrm_net_exit(struct net *net)
+{
+	struct oxfrm_net *on = oxfrm_pernet(net);
+
+	oxfrm_netlink_net_exit(on);
+	oxfrm_sysctl_net_exit(on);
+	oxfrm_mib_net_exit(on);
+}
+
+static struct pernet_operations oxfrm_net_ops = {
+	.init = oxfrm_net_init,
+	.exit = oxfrm_net_exit,
+	.id = &oxfrm_net_id,
+	.size = sizeof(struct oxfrm_net),
+};
+
+static int __init oxfrm_init(void)
+{
+	int err;
+
+	/*
+	 * af_key holds nothing oxfrm needs, but it configures the kernel's
+	 * own SPD and SAD behind oxfrm's back: a key manager would find it
+	 * and talk to the wrong stack.
+	 */
+	if (oxfrm_module_loaded("af_key")) {
+		pr_err("af_key is loaded and configures the kernel's own IPsec; unload af_key first\n");
+		return -EBUSY;
+	}
+
+	err = register_pernet_subsys(&oxfrm_net_ops);
+	if (err)
+		return err;
+
+	err = oxfrm_proto_init();
+	if (err)
+		goto err_pernet;
+
+	pr_info("loaded\n");
+	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&oxfrm_net_ops);
+	return err;
+}
+
+static void __exit oxfrm_exit(void)
+{
+	oxfrm_proto_exit();
+	unregister_pernet_subsys(&oxfrm_net_ops);
+	/* Nothing of ours may run once the module text is gone. */
+	rcu_barrier();
+	pr_info("unloaded\n");
+}
+
+module_init(oxfrm_init);
+module_exit(oxfrm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("oxfrm: an XFRM-style IPsec stack");
+MODULE_ALIAS_NET_PF_PROTO(PF_NETLINK, NETLINK_XFRM);

@@ -1,0 +1,64 @@
+#!/bin/bash
+# Helpers every guest test sources. A test exits 0 to pass, 77 to skip, and
+# anything else to fail; it says why on stdout before it fails.
+set -u
+
+OXFRM_KO=/oxfrm/oxfrm.ko
+KUNIT_KO=/oxfrm/kunit/oxfrm.ko
+GUEST_KERNEL=$(cat /oxfrm/kernel)
+PATH=/oxfrm/bin:$PATH
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+}
+
+oxfrm_load() {
+	insmod "$OXFRM_KO" "$@" || fail "insmod oxfrm failed"
+}
+
+oxfrm_unload() {
+	rmmod oxfrm || fail "rmmod oxfrm failed"
+}
+
+oxfrm_loaded() {
+	[ -d /sys/module/oxfrm ]
+}
+
+# counter NAME [NETNS]: one value of /proc/net/oxfrm_stat
+counter() {
+	local f=/proc/net/oxfrm_stat
+	if [ -n "${2:-}" ]; then
+		ip netns exec "$2" awk -v n="$1" '$1 == n { print $2 }' "$f"
+	else
+		awk -v n="$1" '$1 == n { print $2 }' "$f"
+	fi
+}
+
+kmemleak_available() {
+	[ -w /sys/kernel/debug/kmemleak ]
+}
+
+# Forget what kmemleak suspected so far: later scans report only new leaks.
+kmemleak_clear() {
+	echo clear >/sys/kernel/debug/kmemleak
+}
+
+# Scan (twice: an object must look unreferenced on two scans to be
+# reported), and print what is suspected.
+kmemleak_report() {
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+}
