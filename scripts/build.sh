@@ -9,6 +9,7 @@ kdir=$1
 dst=$2
 shift 2
 mkdir -p "$dst"
+dst=$(cd "$dst" && pwd)
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	"$top/Kbuild" "$top/include" "$top/src" "$top/tests" "$dst/"
 log=$dst/build.log

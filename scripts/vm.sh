@@ -68,7 +68,8 @@ mkdir -p "$extra/oxfrm/tests"
 cp -r "$top/tests/vm" "$extra/oxfrm/tests/vm"
 cp -r "$top/contrib" "$extra/oxfrm/contrib"
 cp "$out/mod/oxfrm.ko" "$extra/oxfrm/oxfrm.ko"
-[ -f "$out/kunit/oxfrm.ko" ] && cp "$out/kunit/oxfrm.ko" "$extra/oxfrm/kunit/"
+[ -f "$out/kunit/oxfrm_kunit.ko" ] &&
+	cp "$out/kunit/oxfrm.ko" "$out/kunit/oxfrm_kunit.ko" "$extra/oxfrm/kunit/"
 for t in "$top"/tests/tools/*.c; do
 	gcc -static -O2 -Wall -o "$extra/oxfrm/bin/$(basename "$t" .c)" "$t" ||
 		die "cannot build $t"

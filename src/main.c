@@ -17,6 +17,7 @@
 #include <oxfrm/input.h>
 
 unsigned int oxfrm_net_id __read_mostly;
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_net_id);
 
 /*
  * Whether a module is loaded, by its entry in /sys/module. Our own module's

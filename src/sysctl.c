@@ -53,6 +53,7 @@ void oxfrm_sysctl_defaults(struct oxfrm_sysctl *s)
 	s->aevent_etime = 10;
 	s->aevent_rseqth = 2;
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sysctl_defaults);
 
 /*
  * A namespace's copy of the table. Namespaces owned by another user
@@ -77,6 +78,7 @@ struct ctl_table *oxfrm_sysctl_table(struct oxfrm_net *on)
 			t[i].mode = 0444;
 	return t;
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sysctl_table);
 
 int oxfrm_sysctl_net_init(struct oxfrm_net *on)
 {

@@ -5,6 +5,7 @@
 #ifndef _OXFRM_OXFRM_H
 #define _OXFRM_OXFRM_H
 
+#include <linux/export.h>
 #include <linux/types.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -29,6 +30,16 @@ struct oxfrm_net {
 	struct ctl_table_header *sysctl_hdr;
 	struct sock __rcu *nlsk;		/* src/netlink: NETLINK_XFRM */
 };
+
+/*
+ * What the KUnit suites (oxfrm_kunit.ko) call is exported only in the
+ * KUnit build: a production oxfrm.ko exports nothing.
+ */
+#ifdef OXFRM_KUNIT
+#define EXPORT_SYMBOL_IF_OXFRM_KUNIT(sym) EXPORT_SYMBOL_GPL(sym)
+#else
+#define EXPORT_SYMBOL_IF_OXFRM_KUNIT(sym)
+#endif
 
 extern unsigned int oxfrm_net_id;
 

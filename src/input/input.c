@@ -29,3 +29,4 @@ drop:
 	kfree_skb(skb);
 	return 0;
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_input);

@@ -40,11 +40,12 @@ const char *const oxfrm_mib_names[LINUX_MIB_XFRMMAX] = {
 	[LINUX_MIB_XFRMFWDHDRERROR] = "XfrmFwdHdrError",
 	[LINUX_MIB_XFRMOUTSTATEINVALID] = "XfrmOutStateInvalid",
 	[LINUX_MIB_XFRMACQUIREERROR] = "XfrmAcquireError",
-#if OXFRM_HAVE_MIB_DIR_ERRORS
+#ifdef OXFRM_HAVE_MIB_DIR_ERRORS
 	[LINUX_MIB_XFRMOUTSTATEDIRERROR] = "XfrmOutStateDirError",
 	[LINUX_MIB_XFRMINSTATEDIRERROR] = "XfrmInStateDirError",
 #endif
 };
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_mib_names);
 
 /* Sum every CPU's copy; readers see a snapshot that is at worst stale. */
 void oxfrm_mib_fold(const struct oxfrm_mib __percpu *mib,
@@ -60,6 +61,7 @@ void oxfrm_mib_fold(const struct oxfrm_mib __percpu *mib,
 			out[i] += READ_ONCE(m->mibs[i]);
 	}
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_mib_fold);
 
 int oxfrm_mib_seq_show(struct seq_file *seq, void *v)
 {
@@ -72,6 +74,7 @@ int oxfrm_mib_seq_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%-24s\t%lu\n", oxfrm_mib_names[i], sum[i]);
 	return 0;
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_mib_seq_show);
 
 int oxfrm_mib_net_init(struct oxfrm_net *on)
 {

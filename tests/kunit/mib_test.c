@@ -55,7 +55,7 @@ static void oxfrm_mib_test_proc_format(struct kunit *test)
 	struct seq_file seq = { };
 	unsigned long before[LINUX_MIB_XFRMMAX], val;
 	char name[32], *line, *p;
-	int n = 0;
+	int n = 0, n_read;
 
 	oxfrm_mib_fold(oxfrm_pernet(&init_net)->mib, before);
 	OXFRM_INC_STATS(&init_net, LINUX_MIB_XFRMACQUIREERROR);
@@ -74,7 +74,8 @@ static void oxfrm_mib_test_proc_format(struct kunit *test)
 		KUNIT_ASSERT_LT(test, n, LINUX_MIB_XFRMMAX);
 		/* "%-24s\t%lu": the name padded to 24 columns, a tab, a number */
 		KUNIT_EXPECT_EQ(test, line[24], '\t');
-		KUNIT_ASSERT_EQ(test, sscanf(line, "%31s %lu", name, &val), 2);
+		n_read = sscanf(line, "%31s %lu", name, &val);
+		KUNIT_ASSERT_EQ(test, n_read, 2);
 		KUNIT_EXPECT_STREQ(test, name, oxfrm_mib_names[n]);
 		if (n == LINUX_MIB_XFRMACQUIREERROR)
 			KUNIT_EXPECT_EQ(test, val, before[n] + 1);

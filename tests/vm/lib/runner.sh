@@ -23,6 +23,7 @@ while read -r t; do
 	end=$(date +%s)
 	# A failed test may leave things behind; the next test starts clean.
 	ip -all netns delete 2>/dev/null
+	[ -d /sys/module/oxfrm_kunit ] && rmmod oxfrm_kunit >>/tmp/test.out 2>&1
 	[ -d /sys/module/oxfrm ] && rmmod oxfrm >>/tmp/test.out 2>&1
 	sed 's/^/| /' /tmp/test.out >&3
 	echo "@@DMESG" >&3

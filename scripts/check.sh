@@ -1,0 +1,58 @@
+#!/bin/bash
+# Style and static checks of the kernel sources.
+#
+#   check.sh checkpatch   scripts/checkpatch.pl --strict (from linux-source-6.1)
+#   check.sh sparse       sparse over a build against the stock 6.1 headers
+#   check.sh              both
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${OXFRM_CACHE:-/var/cache/oxfrm}
+sources() {
+	cd "$top" && git ls-files -co --exclude-standard -- \
+		'src/*.[ch]' 'include/*.h' 'tests/kunit/*.c'
+}
+
+checkpatch() {
+	local dir=$cache/checkpatch n
+	if [ ! -f "$dir/linux-source-6.1/scripts/checkpatch.pl" ]; then
+		mkdir -p "$dir"
+		tar xf /usr/src/linux-source-6.1.tar.xz -C "$dir" \
+			linux-source-6.1/scripts/checkpatch.pl \
+			linux-source-6.1/scripts/spelling.txt \
+			linux-source-6.1/scripts/const_structs.checkpatch || return 1
+	fi
+	# shellcheck disable=SC2046
+	(cd "$top" && perl "$dir/linux-source-6.1/scripts/checkpatch.pl" \
+		--no-tree --strict --terse --show-types -f $(sources)) >"$top/build/checkpatch.log" 2>&1
+	n=$(grep -cE 'ERROR|WARNING|CHECK' "$top/build/checkpatch.log")
+	if [ "$n" != 0 ]; then
+		grep -E 'ERROR|WARNING|CHECK' "$top/build/checkpatch.log"
+		echo "checkpatch: $n findings"
+		return 1
+	fi
+	echo "checkpatch --strict: clean ($(sources | wc -l) files)"
+}
+
+sparse() {
+	local out=$top/build/sparse
+	mkdir -p "$top/build"
+	rm -rf "$out"
+	if ! "$top/scripts/build.sh" "$("$top/scripts/kdir.sh")" "$out" C=2 \
+		OXFRM_KUNIT=n >/dev/null 2>"$top/build/sparse.log"; then
+		cat "$top/build/sparse.log"
+		return 1
+	fi
+	if grep -E ': (warning|error):' "$out/build.log"; then
+		echo "sparse: findings"
+		return 1
+	fi
+	echo "sparse: clean"
+}
+
+mkdir -p "$top/build"
+case "${1:-all}" in
+checkpatch) checkpatch ;;
+sparse) sparse ;;
+all) checkpatch && sparse ;;
+*) echo "usage: check.sh [checkpatch|sparse]" >&2; exit 2 ;;
+esac
