@@ -1,6 +1,7 @@
 # Judge the guest's per-test reports (see tests/vm/lib/runner.sh).
 # Variables: kernel, qrc (QEMU's exit code), tests (space separated names
-# expected), console (path of the guest console log).
+# expected), console (path of the guest console log), show_output (print
+# the output of passing tests too).
 # Prints "ok", "FAIL" or "skip" lines, details of failures, and last a line
 # "counts: PASSED FAILED SKIPPED".
 
@@ -103,6 +104,8 @@ BEGIN {
 	} else {
 		report("ok", name, "", secs)
 	}
+	if (why == "" && show_output == 1)
+		show("output", out)
 	next
 }
 

@@ -10,6 +10,7 @@
 # lockdep or refcount report in the kernel log it produced; the failure
 # report includes that log. Prints one line per test (and per KUnit case),
 # and writes "passed failed skipped" to build/vm-KERNEL/counts.
+# OXFRM_SHOW_OUTPUT=1 also prints what passing tests printed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 kernel=$1
@@ -96,7 +97,8 @@ timeout "$total" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
 qrc=$?
 
 tr -d '\r' <"$out/results.log" | awk -v kernel="$kernel" -v qrc="$qrc" \
-	-v tests="$*" -v console="$out/console.log" -f "$top/scripts/judge.awk" \
+	-v tests="$*" -v console="$out/console.log" \
+	-v show_output="${OXFRM_SHOW_OUTPUT:-0}" -f "$top/scripts/judge.awk" \
 	>"$out/report"
 cat "$out/report"
 tail -n 1 "$out/report" | sed -n 's/^counts: //p' >"$out/counts"
