@@ -15,6 +15,7 @@
 #include <oxfrm/sysctl.h>
 #include <oxfrm/netlink.h>
 #include <oxfrm/input.h>
+#include <oxfrm/policy.h>
 
 unsigned int oxfrm_net_id __read_mostly;
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_net_id);
@@ -43,6 +44,7 @@ static int __net_init oxfrm_net_init(struct net *net)
 	int err;
 
 	on->net = net;
+	oxfrm_policy_default_init(on);
 	err = oxfrm_mib_net_init(on);
 	if (err)
 		return err;
@@ -61,6 +63,12 @@ err_mib:
 	return err;
 }
 
+/* Stop announcing events; the namespace's readers are gone after this. */
+static void __net_exit oxfrm_net_pre_exit(struct net *net)
+{
+	oxfrm_netlink_net_pre_exit(oxfrm_pernet(net));
+}
+
 static void __net_exit oxfrm_net_exit(struct net *net)
 {
 	struct oxfrm_net *on = oxfrm_pernet(net);
@@ -72,6 +80,7 @@ static void __net_exit oxfrm_net_exit(struct net *net)
 
 static struct pernet_operations oxfrm_net_ops = {
 	.init = oxfrm_net_init,
+	.pre_exit = oxfrm_net_pre_exit,
 	.exit = oxfrm_net_exit,
 	.id = &oxfrm_net_id,
 	.size = sizeof(struct oxfrm_net),

@@ -1,13 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * NETLINK_XFRM (src/netlink): the kernel socket oxfrm owns per namespace.
+ * NETLINK_XFRM (src/netlink): the kernel socket oxfrm owns per namespace,
+ * the request dispatcher, and the handlers of each request.
  */
 #ifndef _OXFRM_NETLINK_H
 #define _OXFRM_NETLINK_H
 
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
 #include <oxfrm/oxfrm.h>
 
+typedef int (*oxfrm_nl_doit_t)(struct sk_buff *skb, struct nlmsghdr *nlh,
+			       struct nlattr **attrs,
+			       struct netlink_ext_ack *extack);
+
+/* socket.c */
 int oxfrm_netlink_net_init(struct oxfrm_net *on);
+void oxfrm_netlink_net_pre_exit(struct oxfrm_net *on);
 void oxfrm_netlink_net_exit(struct oxfrm_net *on);
+int oxfrm_nl_unicast(struct oxfrm_net *on, struct sk_buff *skb, u32 portid);
+int oxfrm_nl_multicast(struct oxfrm_net *on, struct sk_buff *skb, u32 group);
+
+/* dispatch.c */
+void oxfrm_netlink_rcv(struct sk_buff *skb);
+
+/* default.c */
+int oxfrm_nl_set_default(struct sk_buff *skb, struct nlmsghdr *nlh,
+			 struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_get_default(struct sk_buff *skb, struct nlmsghdr *nlh,
+			 struct nlattr **attrs, struct netlink_ext_ack *extack);
 
 #endif /* _OXFRM_NETLINK_H */

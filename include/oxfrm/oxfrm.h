@@ -6,7 +6,9 @@
 #define _OXFRM_OXFRM_H
 
 #include <linux/export.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xfrm.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -29,6 +31,9 @@ struct oxfrm_net {
 	struct oxfrm_sysctl sysctl;		/* src/sysctl.c */
 	struct ctl_table_header *sysctl_hdr;
 	struct sock __rcu *nlsk;		/* src/netlink: NETLINK_XFRM */
+	struct sock *nlsk_stash;		/* ... kept until exit */
+	struct mutex cfg_mutex;			/* serialises netlink changes */
+	u8 policy_default[XFRM_POLICY_MAX];	/* src/policy/default.c */
 };
 
 /*

@@ -12,25 +12,27 @@
 #include <net/sock.h>
 #include <oxfrm/netlink.h>
 
-/*
- * Requests are checked as xfrm_user checks them (type range, then
- * CAP_NET_ADMIN in the namespace's user namespace, for every message).
- * The handlers themselves arrive with the SPD and SAD.
- */
-static int oxfrm_netlink_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
-				 struct netlink_ext_ack *extack)
+/* Sends a reply to the requester; consumes @skb. */
+int oxfrm_nl_unicast(struct oxfrm_net *on, struct sk_buff *skb, u32 portid)
 {
-	if (nlh->nlmsg_type < XFRM_MSG_BASE || nlh->nlmsg_type > XFRM_MSG_MAX)
-		return -EINVAL;
-	if (!netlink_net_capable(skb, CAP_NET_ADMIN))
-		return -EPERM;
-	NL_SET_ERR_MSG(extack, "oxfrm does not implement this request yet");
-	return -EOPNOTSUPP;
+	lockdep_assert_held(&on->cfg_mutex);
+	return nlmsg_unicast(on->nlsk_stash, skb, portid);
 }
 
-static void oxfrm_netlink_rcv(struct sk_buff *skb)
+/* Announces @skb to a XFRMNLGRP_* group; consumes @skb. */
+int oxfrm_nl_multicast(struct oxfrm_net *on, struct sk_buff *skb, u32 group)
 {
-	netlink_rcv_skb(skb, oxfrm_netlink_rcv_msg);
+	struct sock *sk;
+	int err = -EPIPE;
+
+	rcu_read_lock();
+	sk = rcu_dereference(on->nlsk);
+	if (sk)
+		err = nlmsg_multicast(sk, skb, 0, group, GFP_ATOMIC);
+	else
+		kfree_skb(skb);
+	rcu_read_unlock();
+	return err;
 }
 
 int oxfrm_netlink_net_init(struct oxfrm_net *on)
@@ -41,6 +43,7 @@ int oxfrm_netlink_net_init(struct oxfrm_net *on)
 	};
 	struct sock *sk;
 
+	mutex_init(&on->cfg_mutex);
 	sk = netlink_kernel_create(on->net, NETLINK_XFRM, &cfg);
 	if (!sk) {
 		if (oxfrm_module_loaded("xfrm_user")) {
@@ -49,14 +52,23 @@ int oxfrm_netlink_net_init(struct oxfrm_net *on)
 		}
 		return -ENOMEM;
 	}
+	on->nlsk_stash = sk;
 	rcu_assign_pointer(on->nlsk, sk);
 	return 0;
 }
 
+/*
+ * Unpublish the socket; the namespace core waits an RCU grace period
+ * between pre_exit and exit, so no multicast still uses it in exit.
+ */
+void oxfrm_netlink_net_pre_exit(struct oxfrm_net *on)
+{
+	RCU_INIT_POINTER(on->nlsk, NULL);
+}
+
 void oxfrm_netlink_net_exit(struct oxfrm_net *on)
 {
-	struct sock *sk = rcu_dereference_protected(on->nlsk, true);
-
-	RCU_INIT_POINTER(on->nlsk, NULL);
-	netlink_kernel_release(sk);
+	netlink_kernel_release(on->nlsk_stash);
+	on->nlsk_stash = NULL;
+	mutex_destroy(&on->cfg_mutex);
 }

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * SPD (src/policy): security policies. So far: the default action per
+ * direction for traffic no policy matches (XFRM_MSG_SETDEFAULT).
+ */
+#ifndef _OXFRM_POLICY_H
+#define _OXFRM_POLICY_H
+
+#include <linux/xfrm.h>
+#include <oxfrm/oxfrm.h>
+
+/* default.c */
+void oxfrm_policy_default_init(struct oxfrm_net *on);
+u8 oxfrm_policy_default(const struct oxfrm_net *on, int dir);
+bool oxfrm_policy_default_set(struct oxfrm_net *on, int dir, u8 action);
+
+#endif /* _OXFRM_POLICY_H */

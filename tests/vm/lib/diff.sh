@@ -1,0 +1,56 @@
+#!/bin/bash
+# Differential testing against the stock kernel's XFRM: the same commands
+# run once with xfrm_user loaded and once with oxfrm loaded, each time in a
+# fresh namespace with `ip xfrm monitor` listening; what they print, their
+# exit codes and the monitor's event stream must be identical.
+#
+#   xfrm_diff SCRIPT     SCRIPT has one shell command per line ('#' comments)
+#
+# Commands run as root in the namespace through `ip netns exec NS bash -c`;
+# $NS names the namespace inside them. Clock times are masked.
+
+# run_commands STACK SCRIPT OUT
+run_commands() {
+	local ns=diff_$1 script=$2 out=$3 cmd rc mpid
+	ip netns add "$ns" || fail "netns add $ns"
+	ip netns exec "$ns" ip link set lo up
+	ip netns exec "$ns" ip xfrm monitor >"$out.monitor" 2>&1 &
+	mpid=$!
+	sleep 0.5
+	: >"$out"
+	while IFS= read -r cmd; do
+		case $cmd in "" | \#*) continue ;; esac
+		echo "\$ $cmd" >>"$out"
+		NS=$ns ip netns exec "$ns" bash -c "$cmd" >>"$out" 2>&1 </dev/null
+		rc=$?
+		echo "[exit $rc]" >>"$out"
+	done <"$script"
+	sleep 0.5
+	kill "$mpid" 2>/dev/null
+	wait "$mpid" 2>/dev/null
+	ip netns del "$ns"
+	# Mask clock times: ip prints them as YYYY-MM-DD HH:MM:SS.
+	sed -i -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/<time>/g' \
+		"$out" "$out.monitor"
+}
+
+xfrm_diff() {
+	local script=$1 d
+	d=$(mktemp -d)
+
+	modprobe xfrm_user || fail "cannot load xfrm_user"
+	run_commands stock "$script" "$d/stock"
+	rmmod xfrm_user || fail "cannot unload xfrm_user"
+
+	oxfrm_load
+	run_commands oxfrm "$script" "$d/oxfrm"
+	oxfrm_unload
+
+	cat "$d/oxfrm"
+	echo "--- monitor"
+	cat "$d/oxfrm.monitor"
+	diff -u "$d/stock" "$d/oxfrm" >"$d/diff" &&
+		diff -u "$d/stock.monitor" "$d/oxfrm.monitor" >>"$d/diff" ||
+		{ echo "--- stock kernel vs oxfrm"; cat "$d/diff"; fail "oxfrm differs from the stock kernel"; }
+	echo "identical to the stock kernel: $(grep -c '^\$ ' "$d/oxfrm") commands, $(wc -l <"$d/oxfrm.monitor") monitor lines"
+}
