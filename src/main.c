@@ -108,6 +108,7 @@ static int __init oxfrm_init(void)
 	if (err)
 		goto err_pernet;
 
+	oxfrm_km_init();
 	pr_info("loaded\n");
 	return 0;
 
@@ -118,6 +119,7 @@ err_pernet:
 
 static void __exit oxfrm_exit(void)
 {
+	oxfrm_km_exit();
 	oxfrm_proto_exit();
 	unregister_pernet_subsys(&oxfrm_net_ops);
 	/* Nothing of ours may run once the module text is gone. */

@@ -30,4 +30,8 @@ int oxfrm_nl_set_default(struct sk_buff *skb, struct nlmsghdr *nlh,
 int oxfrm_nl_get_default(struct sk_buff *skb, struct nlmsghdr *nlh,
 			 struct nlattr **attrs, struct netlink_ext_ack *extack);
 
+/* km.c */
+void oxfrm_km_init(void);
+void oxfrm_km_exit(void);
+
 #endif /* _OXFRM_NETLINK_H */
