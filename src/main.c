@@ -16,6 +16,7 @@
 #include <oxfrm/netlink.h>
 #include <oxfrm/input.h>
 #include <oxfrm/policy.h>
+#include <oxfrm/state.h>
 
 unsigned int oxfrm_net_id __read_mostly;
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_net_id);
@@ -51,11 +52,16 @@ static int __net_init oxfrm_net_init(struct net *net)
 	err = oxfrm_sysctl_net_init(on);
 	if (err)
 		goto err_mib;
-	err = oxfrm_netlink_net_init(on);
+	err = oxfrm_state_net_init(on);
 	if (err)
 		goto err_sysctl;
+	err = oxfrm_netlink_net_init(on);
+	if (err)
+		goto err_state;
 	return 0;
 
+err_state:
+	oxfrm_state_net_exit(on);
 err_sysctl:
 	oxfrm_sysctl_net_exit(on);
 err_mib:
@@ -74,6 +80,7 @@ static void __net_exit oxfrm_net_exit(struct net *net)
 	struct oxfrm_net *on = oxfrm_pernet(net);
 
 	oxfrm_netlink_net_exit(on);
+	oxfrm_state_net_exit(on);
 	oxfrm_sysctl_net_exit(on);
 	oxfrm_mib_net_exit(on);
 }

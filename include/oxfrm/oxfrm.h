@@ -13,6 +13,7 @@
 #include <net/netns/generic.h>
 
 struct oxfrm_mib;
+struct oxfrm_sad;
 struct ctl_table_header;
 struct sock;
 
@@ -34,6 +35,7 @@ struct oxfrm_net {
 	struct sock *nlsk_stash;		/* ... kept until exit */
 	struct mutex cfg_mutex;			/* serialises netlink changes */
 	u8 policy_default[XFRM_POLICY_MAX];	/* src/policy/default.c */
+	struct oxfrm_sad *sad;			/* src/state */
 };
 
 /*

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * SAD (src/state): security associations, their life cycle and lookup.
+ *
+ * Ownership: oxfrm_state_alloc() returns a state holding one reference, the
+ * caller's. oxfrm_state_insert() makes the SAD hold a second one, dropped by
+ * oxfrm_state_unlink(). The last oxfrm_state_put() hands the state to the
+ * SAD's garbage collector, which frees it after an RCU grace period, so
+ * readers that found it under rcu_read_lock() never touch freed memory.
+ *
+ * Readers (the packet path) use oxfrm_state_lookup() under RCU and take a
+ * reference only with refcount_inc_not_zero(). Writers hold sad->lock.
+ */
+#ifndef _OXFRM_STATE_H
+#define _OXFRM_STATE_H
+
+#include <linux/llist.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/xfrm.h>
+
+/* What an inbound packet names: hashed and compared as bytes. */
+struct oxfrm_state_key {
+	xfrm_address_t daddr;	/* only the family's bytes, the rest zero */
+	__be32 spi;
+	u16 family;
+	u8 proto;
+	u8 zero;
+};
+
+struct oxfrm_sad {
+	spinlock_t lock;		/* writers; taken with _bh */
+	struct rhltable by_spi;		/* oxfrm_state_key -> states, newest first */
+	struct list_head all;		/* every linked state, oldest first */
+	unsigned int count;		/* linked states */
+	atomic_t nr_states;		/* allocated, not yet freed */
+	struct llist_head gc_list;	/* states whose last reference went */
+	struct work_struct gc_work;
+};
+
+struct oxfrm_state {
+	struct oxfrm_state_key key;
+	struct rhlist_head by_spi;
+	struct list_head all;
+	struct llist_node gc;
+	refcount_t refcnt;
+	struct oxfrm_sad *sad;
+	bool linked;			/* in the SAD; under sad->lock */
+
+	xfrm_address_t saddr;
+	struct xfrm_mark mark;
+	u32 if_id;
+	u32 reqid;
+	u8 mode;
+};
+
+struct oxfrm_net;
+
+/* state.c */
+int oxfrm_state_net_init(struct oxfrm_net *on);
+void oxfrm_state_net_exit(struct oxfrm_net *on);
+int oxfrm_sad_init(struct oxfrm_sad *sad);
+void oxfrm_sad_destroy(struct oxfrm_sad *sad);
+struct oxfrm_state *oxfrm_state_alloc(struct oxfrm_sad *sad, gfp_t gfp);
+void oxfrm_state_set_id(struct oxfrm_state *x, const xfrm_address_t *daddr,
+			__be32 spi, u8 proto, u16 family);
+int __oxfrm_state_insert(struct oxfrm_state *x);
+int oxfrm_state_insert(struct oxfrm_state *x);
+void oxfrm_state_unlink(struct oxfrm_state *x);
+void oxfrm_state_flush(struct oxfrm_sad *sad);
+struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
+				       const xfrm_address_t *daddr, __be32 spi,
+				       u8 proto, u16 family, u32 mark);
+void oxfrm_state_put(struct oxfrm_state *x);
+
+static inline void oxfrm_state_hold(struct oxfrm_state *x)
+{
+	refcount_inc(&x->refcnt);
+}
+
+/* spi.c */
+int oxfrm_state_alloc_spi(struct oxfrm_state *x, u32 low, u32 high);
+
+#endif /* _OXFRM_STATE_H */
