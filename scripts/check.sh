@@ -13,7 +13,7 @@ sources() {
 }
 
 checkpatch() {
-	local dir=$cache/checkpatch n
+	local dir=$cache/checkpatch n files rc
 	if [ ! -f "$dir/linux-source-6.1/scripts/checkpatch.pl" ]; then
 		mkdir -p "$dir"
 		tar xf /usr/src/linux-source-6.1.tar.xz -C "$dir" \
@@ -21,23 +21,26 @@ checkpatch() {
 			linux-source-6.1/scripts/spelling.txt \
 			linux-source-6.1/scripts/const_structs.checkpatch || return 1
 	fi
-	# shellcheck disable=SC2046
+	files=$(sources)
+	[ -n "$files" ] || { echo "checkpatch: no sources found"; return 1; }
+	# shellcheck disable=SC2086
 	(cd "$top" && perl "$dir/linux-source-6.1/scripts/checkpatch.pl" \
-		--no-tree --strict --terse --show-types -f $(sources)) >"$top/build/checkpatch.log" 2>&1
+		--no-tree --strict --terse --show-types -f $files) >"$top/build/checkpatch.log" 2>&1
+	rc=$?
 	n=$(grep -cE 'ERROR|WARNING|CHECK' "$top/build/checkpatch.log")
-	if [ "$n" != 0 ]; then
-		grep -E 'ERROR|WARNING|CHECK' "$top/build/checkpatch.log"
-		echo "checkpatch: $n findings"
+	if [ "$n" != 0 ] || [ "$rc" != 0 ]; then
+		cat "$top/build/checkpatch.log"
+		echo "checkpatch: $n findings (exit $rc)"
 		return 1
 	fi
-	echo "checkpatch --strict: clean ($(sources | wc -l) files)"
+	echo "checkpatch --strict: clean ($(echo "$files" | wc -l) files)"
 }
 
 sparse() {
 	local out=$top/build/sparse
 	mkdir -p "$top/build"
 	rm -rf "$out"
-	if ! "$top/scripts/build.sh" "$("$top/scripts/kdir.sh")" "$out" C=2 \
+	if ! "$top/scripts/build.sh" "$("$top/scripts/kdir.sh" 6.1)" "$out" C=2 \
 		OXFRM_KUNIT=n >/dev/null 2>"$top/build/sparse.log"; then
 		cat "$top/build/sparse.log"
 		return 1

@@ -5,7 +5,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/deps.sh"
-OXFRM_SHOW_OUTPUT=1 "$top/scripts/vm.sh" stock demo
+OXFRM_SHOW_OUTPUT=1 "$top/scripts/vm.sh" stock demo || true
 read -r passed failed skipped <"$top/build/vm-stock/counts"
-[ "$failed" = 0 ] && [ "$passed" = 1 ] || { echo "demo: FAILED"; exit 1; }
+[ "$failed" = 0 ] && [ "$passed" -ge 1 ] || { echo "demo: FAILED"; exit 1; }
 echo "demo: success"

@@ -28,21 +28,46 @@ function report(status, name, why, secs) {
 		failed++
 }
 
-function kunit_cases(text,    n, i, lines, l, name, st, found) {
+# KUnit results, read from the kernel log (each case's debugfs log is
+# capped and can lose its result line). Counts every case; a suite whose
+# summary says "not ok" without a failed case, or whose plan ("1..N") does
+# not match the cases seen, fails as a whole.
+function kunit_cases(text,    n, i, lines, l, name, st, found, suite, plan, seen, bad) {
 	n = split(text, lines, "\n")
 	found = 0
 	for (i = 1; i <= n; i++) {
 		l = lines[i]
-		# A case is one level (4 spaces) deep: "    ok 1 - name" or
-		# "    not ok 1 name", optionally "# SKIP reason".
-		if (l !~ /^    (not )?ok [0-9]+ /)
+		sub(/^\[ *[0-9.]+\] /, "", l)
+		if (l ~ /^    # Subtest: /) {
+			suite = l
+			sub(/^    # Subtest: /, "", suite)
+			plan = -1
+			seen = bad = 0
 			continue
-		name = l
-		sub(/^    (not )?ok [0-9]+ (- )?/, "", name)
-		sub(/ .*/, "", name)
-		st = (l ~ /^    not ok/) ? "FAIL" : (l ~ /# SKIP/ ? "skip" : "ok")
-		report(st, "kunit/" name, "", "")
-		found++
+		}
+		if (l ~ /^    1\.\.[0-9]+$/) {
+			plan = substr(l, 8) + 0
+			continue
+		}
+		if (l ~ /^    (not )?ok [0-9]+ /) {
+			name = l
+			sub(/^    (not )?ok [0-9]+ (- )?/, "", name)
+			sub(/ .*/, "", name)
+			st = (l ~ /^    not ok/) ? "FAIL" : (l ~ /# SKIP/ ? "skip" : "ok")
+			report(st, "kunit/" name, "", "")
+			seen++
+			found++
+			if (st == "FAIL")
+				bad++
+			continue
+		}
+		if (l ~ /^(not )?ok [0-9]+ / && suite != "") {
+			if (l ~ /^not ok/ && bad == 0)
+				report("FAIL", "kunit/" suite, "suite failed", "")
+			else if (plan >= 0 && seen != plan)
+				report("FAIL", "kunit/" suite, seen " of " plan " case results", "")
+			suite = ""
+		}
 	}
 	return found
 }
@@ -84,13 +109,15 @@ BEGIN {
 	why = ""
 	if (rc == 143 || rc == 124)
 		why = "timed out"
+	else if (rc == 98)
+		why = "left a module that would not unload"
 	else if (rc != 0 && rc != 77)
 		why = "exit " rc
 	if (badlog)
 		why = why (why == "" ? "" : ", ") "kernel log has a warning or error report"
 
 	if (name == "kunit") {
-		if (kunit_cases(out) == 0 && why == "")
+		if (kunit_cases(dmesg) == 0 && why == "")
 			why = "no KUnit results"
 		if (why == "")
 			next

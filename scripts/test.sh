@@ -37,9 +37,14 @@ step() {
 	rm -f "$log"
 }
 
+# add_counts FILE MIN: a guest run's counts; fewer than MIN results means
+# tests went missing, which fails too.
 add_counts() {
 	local p f s
 	read -r p f s <"$1" || { p=0 f=1 s=0; }
+	if [ $((p + f + s)) -lt "$2" ]; then
+		result FAIL "$1: $((p + f + s)) results, expected at least $2"
+	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
@@ -54,7 +59,7 @@ fi
 mkdir -p build
 
 echo "== host: builds and static checks"
-step "host/build-6.1-W=1" scripts/build.sh "$(scripts/kdir.sh)" build/host-6.1
+step "host/build-6.1-W=1" scripts/build.sh "$(scripts/kdir.sh 6.1)" build/host-6.1
 kdir612=$(scripts/kdir.sh 6.12)
 if [ -n "$kdir612" ]; then
 	step "host/build-6.12-W=1" scripts/build.sh "$kdir612" build/host-6.12
@@ -67,12 +72,13 @@ step "host/sparse" scripts/check.sh sparse
 echo "== guest: Debian's stock kernel"
 # shellcheck disable=SC2086
 scripts/vm.sh stock $vm_tests
-add_counts build/vm-stock/counts
+n=$(echo $vm_tests | wc -w)
+add_counts build/vm-stock/counts $((n + 1))
 
 echo "== guest: debug kernel (KASAN, kmemleak, lockdep, KUnit)"
 # shellcheck disable=SC2086
 scripts/vm.sh debug kunit $vm_tests
-add_counts build/vm-debug/counts
+add_counts build/vm-debug/counts $((n + 2))
 
 echo "== done in $(( $(date +%s) - start ))s"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -18,18 +18,26 @@ shift
 out=$top/build/vm-$kernel
 rm -rf "$out"
 mkdir -p "$out"
-echo "0 0 0" >"$out/counts"
+# Until the guest's reports are judged, this run counts as one failure.
+echo "0 1 0" >"$out/counts"
+
+die() {
+	echo "FAIL $kernel/setup: $*"
+	echo "0 1 0" >"$out/counts"
+	exit 1
+}
 
 case $kernel in
 stock)
-	kdir=$("$top/scripts/kdir.sh")
+	kdir=$("$top/scripts/kdir.sh" 6.1)
+	[ -n "$kdir" ] || die "no Debian 6.1 headers: run scripts/deps.sh"
 	kver=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h")
 	image=/boot/vmlinuz-$kver
 	modroot=/
 	mem=1024
 	;;
 debug)
-	dk=$("$top/scripts/debug-kernel.sh") || exit 1
+	dk=$("$top/scripts/debug-kernel.sh") || die "the debug kernel does not build"
 	kdir=$dk/src
 	kver=$(cat "$dk/release")
 	image=$dk/bzImage
@@ -42,12 +50,6 @@ debug)
 	;;
 esac
 
-die() {
-	echo "FAIL $kernel/setup: $*"
-	echo "0 1 0" >"$out/counts"
-	exit 1
-}
-
 # Module builds, in copies of the tree so kernels and variants never mix.
 "$top/scripts/build.sh" "$kdir" "$out/mod" || die "oxfrm.ko does not build against $kdir"
 if [ "$kernel" = debug ]; then
@@ -55,7 +57,8 @@ if [ "$kernel" = debug ]; then
 		die "the KUnit build of oxfrm.ko does not build against $kdir"
 fi
 
-base=$top/build/initramfs-$kernel-$kver.cpio.gz
+# Keyed by the kernel's build too: a rebuilt debug kernel keeps its release.
+base=$top/build/initramfs-$kernel-$kver-$(echo "$image" | md5sum | cut -c1-8).cpio.gz
 if [ ! -f "$base" ] || [ -n "$(find "$top/scripts/initramfs.sh" \
 	"$top/scripts/guest-modules.txt" -newer "$base")" ]; then
 	"$top/scripts/initramfs.sh" "$kver" "$modroot" "$base" || die "initramfs"
@@ -76,7 +79,7 @@ for t in "$top"/tests/tools/*.c; do
 		die "cannot build $t"
 done
 echo "$kernel" >"$extra/oxfrm/kernel"
-total=120
+total=180
 for t in "$@"; do
 	f=$top/tests/vm/$t.sh
 	[ -f "$f" ] || die "no test $f"
@@ -97,8 +100,10 @@ timeout "$total" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
 qrc=$?
 
 tr -d '\r' <"$out/results.log" | awk -v kernel="$kernel" -v qrc="$qrc" \
-	-v tests="$*" -v console="$out/console.log" \
+	-v tests="$* shutdown" -v console="$out/console.log" \
 	-v show_output="${OXFRM_SHOW_OUTPUT:-0}" -f "$top/scripts/judge.awk" \
 	>"$out/report"
 cat "$out/report"
 tail -n 1 "$out/report" | sed -n 's/^counts: //p' >"$out/counts"
+read -r _ failed _ <"$out/counts"
+[ "$failed" = 0 ]

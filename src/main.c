@@ -107,30 +107,34 @@ static int __init oxfrm_init(void)
 		return -EBUSY;
 	}
 
-	err = register_pernet_subsys(&oxfrm_net_ops);
+	/*
+	 * The ESP handlers first: once a namespace has its NETLINK_XFRM
+	 * socket, users can open sockets that pin this module, so nothing
+	 * may fail after that. Until the namespaces are ready, the handlers
+	 * drop what they receive.
+	 */
+	err = oxfrm_proto_init();
 	if (err)
 		return err;
 
-	err = oxfrm_proto_init();
-	if (err)
-		goto err_pernet;
+	err = register_pernet_subsys(&oxfrm_net_ops);
+	if (err) {
+		oxfrm_proto_exit();
+		return err;
+	}
+	oxfrm_input_enable();
 
 	oxfrm_km_init();
 	pr_info("loaded\n");
 	return 0;
-
-err_pernet:
-	unregister_pernet_subsys(&oxfrm_net_ops);
-	return err;
 }
 
 static void __exit oxfrm_exit(void)
 {
 	oxfrm_km_exit();
+	/* Waits for handlers still running: none runs after this. */
 	oxfrm_proto_exit();
 	unregister_pernet_subsys(&oxfrm_net_ops);
-	/* Nothing of ours may run once the module text is gone. */
-	rcu_barrier();
 	pr_info("unloaded\n");
 }
 

@@ -8,6 +8,7 @@
 #include <linux/skbuff.h>
 
 /* input.c */
+void oxfrm_input_enable(void);
 int oxfrm_input(struct sk_buff *skb);
 
 /* proto.c */

@@ -10,6 +10,14 @@
 #include <oxfrm/input.h>
 #include <oxfrm/mib.h>
 
+static bool oxfrm_input_ready __read_mostly;
+
+/* Called once every namespace has its oxfrm state. */
+void oxfrm_input_enable(void)
+{
+	WRITE_ONCE(oxfrm_input_ready, true);
+}
+
 /*
  * @skb has its data at the ESP header. Always consumes @skb.
  *
@@ -20,6 +28,9 @@ int oxfrm_input(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
 
+	/* Only while the module loads: nothing to count in yet. */
+	if (unlikely(!READ_ONCE(oxfrm_input_ready)))
+		goto drop;
 	if (!pskb_may_pull(skb, sizeof(struct ip_esp_hdr))) {
 		OXFRM_INC_STATS(net, LINUX_MIB_XFRMINHDRERROR);
 		goto drop;

@@ -6,6 +6,7 @@
  * handed to the handler of their type.
  */
 
+#include <linux/compat.h>
 #include <linux/netlink.h>
 #include <linux/xfrm.h>
 #include <net/netlink.h>
@@ -45,6 +46,11 @@ static const struct nla_policy oxfrm_nla_policy[XFRMA_MAX + 1] = {
 	[XFRMA_SET_MARK_MASK] = { .type = NLA_U32 },
 	[XFRMA_IF_ID] = { .type = NLA_U32 },
 	[XFRMA_MTIMER_THRESH] = { .type = NLA_U32 },
+#ifdef OXFRM_HAVE_XFRMA_SA_DIR
+	[XFRMA_SA_DIR] = NLA_POLICY_RANGE(NLA_U8, XFRM_SA_DIR_IN, XFRM_SA_DIR_OUT),
+	[XFRMA_NAT_KEEPALIVE_INTERVAL] = { .type = NLA_U32 },
+	[XFRMA_SA_PCPU] = { .type = NLA_U32 },
+#endif
 };
 
 static const struct nla_policy oxfrm_nla_spd_policy[XFRMA_SPD_MAX + 1] = {
@@ -113,6 +119,21 @@ static int oxfrm_nl_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 	/* Every request needs privilege, even a GET. */
 	if (!netlink_net_capable(skb, CAP_NET_ADMIN))
 		return -EPERM;
+
+	/*
+	 * 32-bit callers lay out u64 fields differently; the stock kernel
+	 * needs its compat translator for them, which Debian does not build.
+	 */
+	if (IS_ENABLED(CONFIG_COMPAT_FOR_U64_ALIGNMENT) && in_compat_syscall())
+		return -EOPNOTSUPP;
+
+	/* Dumps start before any header or attribute check, as there. */
+	if ((nlh->nlmsg_type == XFRM_MSG_GETSA ||
+	     nlh->nlmsg_type == XFRM_MSG_GETPOLICY) &&
+	    (nlh->nlmsg_flags & NLM_F_DUMP)) {
+		NL_SET_ERR_MSG(extack, "oxfrm does not implement this request yet");
+		return -EOPNOTSUPP;
+	}
 
 	err = nlmsg_parse_deprecated(nlh, link->min_len, attrs,
 				     link->maxtype ? : XFRMA_MAX,

@@ -5,8 +5,9 @@
  * IPV6_XFRM_POLICY), with which strongSwan exempts its IKE sockets from
  * IPsec. The compiled policies live in the kernel's own per-socket lists:
  * the kernel's XFRM enforces them on those sockets, and oxfrm's data path
- * leaves sockets that carry one alone. The kernel's SPD and SAD stay empty,
- * so it never asks this key manager for anything else.
+ * leaves sockets that carry one alone. The kernel's SPD and SAD stay empty;
+ * only a socket policy with templates makes the kernel ask for an SA
+ * (->acquire), which oxfrm refuses: such sockets get no SA from the kernel.
  */
 
 #include <linux/in.h>
@@ -87,7 +88,7 @@ static struct xfrm_policy *oxfrm_km_compile_policy(struct sock *sk, int opt,
 	return xp;
 }
 
-/* The kernel's SPD is empty: it has nothing oxfrm should negotiate. */
+/* The kernel's SAD stays empty: oxfrm negotiates nothing for it. */
 static int oxfrm_km_acquire(struct xfrm_state *x, struct xfrm_tmpl *t,
 			    struct xfrm_policy *xp)
 {

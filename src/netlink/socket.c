@@ -22,8 +22,8 @@ int oxfrm_nl_unicast(struct oxfrm_net *on, struct sk_buff *skb, u32 portid)
 /* Announces @skb to a XFRMNLGRP_* group; consumes @skb. */
 int oxfrm_nl_multicast(struct oxfrm_net *on, struct sk_buff *skb, u32 group)
 {
-	struct sock *sk;
 	int err = -EPIPE;
+	struct sock *sk;
 
 	rcu_read_lock();
 	sk = rcu_dereference(on->nlsk);

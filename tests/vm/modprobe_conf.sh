@@ -20,7 +20,7 @@ out=$(ip xfrm state list 2>&1)
 echo "ip xfrm state list: $out"
 oxfrm_loaded || fail "NETLINK_XFRM did not load oxfrm"
 [ -d /sys/module/xfrm_user ] && fail "xfrm_user loaded"
-for m in esp4 esp6 af_key xfrm_user; do
+for m in esp4 esp6 af_key xfrm_user ip_vti ip6_vti xfrm_interface; do
 	modprobe $m 2>/dev/null && fail "modprobe $m succeeded"
 	[ -d /sys/module/$m ] && fail "$m loaded"
 done
