@@ -21,18 +21,20 @@
 #include <linux/workqueue.h>
 #include <linux/xfrm.h>
 
-/* What an inbound packet names: hashed and compared as bytes. */
+/*
+ * The hash key: SPI and protocol, hashed and compared as bytes. An SPI is
+ * unique per protocol when allocated (as on Debian's 6.1), so chains are
+ * short; lookups filter the destination, family and mark along them.
+ */
 struct oxfrm_state_key {
-	xfrm_address_t daddr;	/* only the family's bytes, the rest zero */
 	__be32 spi;
-	u16 family;
 	u8 proto;
-	u8 zero;
+	u8 zero[3];
 };
 
 struct oxfrm_sad {
 	spinlock_t lock;		/* writers; taken with _bh */
-	struct rhltable by_spi;		/* oxfrm_state_key -> states, newest first */
+	struct rhltable by_spi;		/* (SPI, proto) -> states, newest first */
 	struct list_head all;		/* every linked state, oldest first */
 	unsigned int count;		/* linked states */
 	atomic_t nr_states;		/* allocated, not yet freed */
@@ -49,6 +51,8 @@ struct oxfrm_state {
 	struct oxfrm_sad *sad;
 	bool linked;			/* in the SAD; under sad->lock */
 
+	xfrm_address_t daddr;		/* only the family's bytes, the rest zero */
+	u16 family;
 	xfrm_address_t saddr;
 	struct xfrm_mark mark;
 	u32 if_id;
@@ -73,6 +77,7 @@ void oxfrm_state_flush(struct oxfrm_sad *sad);
 struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 				       const xfrm_address_t *daddr, __be32 spi,
 				       u8 proto, u16 family, u32 mark);
+bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto);
 void oxfrm_state_put(struct oxfrm_state *x);
 
 static inline void oxfrm_state_hold(struct oxfrm_state *x)

@@ -7,6 +7,7 @@
 
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
+#include <net/ipv6.h>
 #include <oxfrm/oxfrm.h>
 #include <oxfrm/state.h>
 
@@ -17,18 +18,20 @@ static const struct rhashtable_params oxfrm_state_params = {
 	.automatic_shrinking = true,
 };
 
-static void oxfrm_state_key_init(struct oxfrm_state_key *key,
-				 const xfrm_address_t *daddr, __be32 spi,
-				 u8 proto, u16 family)
+static void oxfrm_state_key_init(struct oxfrm_state_key *key, __be32 spi,
+				 u8 proto)
 {
 	memset(key, 0, sizeof(*key));
-	if (family == AF_INET)
-		key->daddr.a4 = daddr->a4;
-	else
-		key->daddr = *daddr;
 	key->spi = spi;
 	key->proto = proto;
-	key->family = family;
+}
+
+static bool oxfrm_addr_equal(const xfrm_address_t *a, const xfrm_address_t *b,
+			     u16 family)
+{
+	if (family == AF_INET)
+		return a->a4 == b->a4;
+	return ipv6_addr_equal(&a->in6, &b->in6);
 }
 
 static void oxfrm_state_free(struct oxfrm_state *x)
@@ -95,7 +98,13 @@ EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_alloc);
 void oxfrm_state_set_id(struct oxfrm_state *x, const xfrm_address_t *daddr,
 			__be32 spi, u8 proto, u16 family)
 {
-	oxfrm_state_key_init(&x->key, daddr, spi, proto, family);
+	oxfrm_state_key_init(&x->key, spi, proto);
+	memset(&x->daddr, 0, sizeof(x->daddr));
+	if (family == AF_INET)
+		x->daddr.a4 = daddr->a4;
+	else
+		x->daddr = *daddr;
+	x->family = family;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_set_id);
 
@@ -196,10 +205,13 @@ struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 	struct oxfrm_state_key key;
 	struct rhlist_head *list, *pos;
 
-	oxfrm_state_key_init(&key, daddr, spi, proto, family);
+	oxfrm_state_key_init(&key, spi, proto);
 	rcu_read_lock();
 	list = rhltable_lookup(&sad->by_spi, &key, oxfrm_state_params);
 	rhl_for_each_entry_rcu(x, pos, list, by_spi) {
+		if (x->family != family ||
+		    !oxfrm_addr_equal(&x->daddr, daddr, family))
+			continue;
 		if ((mark & x->mark.m) != x->mark.v)
 			continue;
 		if (!refcount_inc_not_zero(&x->refcnt))
@@ -211,6 +223,19 @@ struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 	return found;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_lookup);
+
+/* Whether any linked state uses @spi for @proto, whatever its destination. */
+bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto)
+{
+	struct oxfrm_state_key key;
+	bool used;
+
+	oxfrm_state_key_init(&key, spi, proto);
+	rcu_read_lock();
+	used = rhltable_lookup(&sad->by_spi, &key, oxfrm_state_params);
+	rcu_read_unlock();
+	return used;
+}
 
 int oxfrm_state_net_init(struct oxfrm_net *on)
 {

@@ -172,6 +172,11 @@ static void oxfrm_state_test_alloc_spi(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, oxfrm_state_test_spi(test, sad, 0x500, 0x500, &err));
 	KUNIT_EXPECT_EQ(test, err, -ENOENT);
 
+	/* An SPI is taken per protocol, whatever the destination. */
+	oxfrm_state_test_add(test, sad, 1, 0x600, 0, 0);
+	KUNIT_EXPECT_NULL(test, oxfrm_state_test_spi(test, sad, 0x600, 0x600, &err));
+	KUNIT_EXPECT_EQ(test, err, -ENOENT);
+
 	/* SPI 0 is never handed out; an inverted range is invalid. */
 	x = oxfrm_state_test_spi(test, sad, 0, 1, &err);
 	KUNIT_EXPECT_EQ(test, err, 0);
@@ -184,7 +189,7 @@ static void oxfrm_state_test_alloc_spi(struct kunit *test)
 	/* The whole 32-bit range works without overflowing. */
 	x = oxfrm_state_test_spi(test, sad, 0, U32_MAX, &err);
 	KUNIT_EXPECT_EQ(test, err, 0);
-	KUNIT_EXPECT_EQ(test, sad->count, 19U);
+	KUNIT_EXPECT_EQ(test, sad->count, 20U);
 	oxfrm_sad_destroy(sad);
 }
 
