@@ -8,6 +8,7 @@
 
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
+#include <net/netlink.h>
 #include <oxfrm/oxfrm.h>
 
 typedef int (*oxfrm_nl_doit_t)(struct sk_buff *skb, struct nlmsghdr *nlh,
@@ -22,6 +23,7 @@ int oxfrm_nl_unicast(struct oxfrm_net *on, struct sk_buff *skb, u32 portid);
 int oxfrm_nl_multicast(struct oxfrm_net *on, struct sk_buff *skb, u32 group);
 
 /* dispatch.c */
+extern const struct nla_policy oxfrm_nla_policy[];
 void oxfrm_netlink_rcv(struct sk_buff *skb);
 
 /* default.c */
@@ -29,6 +31,22 @@ int oxfrm_nl_set_default(struct sk_buff *skb, struct nlmsghdr *nlh,
 			 struct nlattr **attrs, struct netlink_ext_ack *extack);
 int oxfrm_nl_get_default(struct sk_buff *skb, struct nlmsghdr *nlh,
 			 struct nlattr **attrs, struct netlink_ext_ack *extack);
+
+/* sa.c */
+struct oxfrm_state;
+int oxfrm_nl_alloc_spi(struct sk_buff *skb, struct nlmsghdr *nlh,
+		       struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_get_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
+		    struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_del_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
+		    struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_flush_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
+		      struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_dump_sa_start(struct netlink_callback *cb);
+int oxfrm_nl_dump_sa(struct sk_buff *skb, struct netlink_callback *cb);
+int oxfrm_nl_dump_sa_done(struct netlink_callback *cb);
+void oxfrm_nl_sa_expired(struct oxfrm_net *on, const struct oxfrm_state *x,
+			 bool hard);
 
 /* km.c */
 void oxfrm_km_init(void);

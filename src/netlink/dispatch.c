@@ -14,7 +14,7 @@
 #include <oxfrm/netlink.h>
 
 /* Attribute lengths and types as the stock kernel validates them. */
-static const struct nla_policy oxfrm_nla_policy[XFRMA_MAX + 1] = {
+const struct nla_policy oxfrm_nla_policy[XFRMA_MAX + 1] = {
 	[XFRMA_SA] = { .len = sizeof(struct xfrm_usersa_info) },
 	[XFRMA_POLICY] = { .len = sizeof(struct xfrm_userpolicy_info) },
 	[XFRMA_LASTUSED] = { .type = NLA_U64 },
@@ -75,18 +75,22 @@ struct oxfrm_nl_link {
 
 static const struct oxfrm_nl_link oxfrm_nl_links[XFRM_NR_MSGTYPES] = {
 	[XFRM_MSG_NEWSA - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_usersa_info)),
-	[XFRM_MSG_DELSA - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_usersa_id)),
-	[XFRM_MSG_GETSA - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_usersa_id)),
+	[XFRM_MSG_DELSA - XFRM_MSG_BASE] = { sizeof(struct xfrm_usersa_id),
+					      .doit = oxfrm_nl_del_sa },
+	[XFRM_MSG_GETSA - XFRM_MSG_BASE] = { sizeof(struct xfrm_usersa_id),
+					      .doit = oxfrm_nl_get_sa },
 	[XFRM_MSG_NEWPOLICY - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_userpolicy_info)),
 	[XFRM_MSG_DELPOLICY - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_userpolicy_id)),
 	[XFRM_MSG_GETPOLICY - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_userpolicy_id)),
-	[XFRM_MSG_ALLOCSPI - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_userspi_info)),
+	[XFRM_MSG_ALLOCSPI - XFRM_MSG_BASE] = { sizeof(struct xfrm_userspi_info),
+						 .doit = oxfrm_nl_alloc_spi },
 	[XFRM_MSG_ACQUIRE - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_user_acquire)),
 	[XFRM_MSG_EXPIRE - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_user_expire)),
 	[XFRM_MSG_UPDPOLICY - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_userpolicy_info)),
 	[XFRM_MSG_UPDSA - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_usersa_info)),
 	[XFRM_MSG_POLEXPIRE - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_user_polexpire)),
-	[XFRM_MSG_FLUSHSA - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_usersa_flush)),
+	[XFRM_MSG_FLUSHSA - XFRM_MSG_BASE] = { sizeof(struct xfrm_usersa_flush),
+						.doit = oxfrm_nl_flush_sa },
 	[XFRM_MSG_FLUSHPOLICY - XFRM_MSG_BASE] = OXFRM_NL_TODO(0),
 	[XFRM_MSG_NEWAE - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_aevent_id)),
 	[XFRM_MSG_GETAE - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_aevent_id)),
@@ -128,9 +132,17 @@ static int oxfrm_nl_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 		return -EOPNOTSUPP;
 
 	/* Dumps start before any header or attribute check, as there. */
-	if ((nlh->nlmsg_type == XFRM_MSG_GETSA ||
-	     nlh->nlmsg_type == XFRM_MSG_GETPOLICY) &&
-	    (nlh->nlmsg_flags & NLM_F_DUMP)) {
+	if (nlh->nlmsg_type == XFRM_MSG_GETSA && (nlh->nlmsg_flags & NLM_F_DUMP)) {
+		struct netlink_dump_control c = {
+			.start = oxfrm_nl_dump_sa_start,
+			.dump = oxfrm_nl_dump_sa,
+			.done = oxfrm_nl_dump_sa_done,
+		};
+		struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
+
+		return netlink_dump_start(on->nlsk_stash, skb, nlh, &c);
+	}
+	if (nlh->nlmsg_type == XFRM_MSG_GETPOLICY && (nlh->nlmsg_flags & NLM_F_DUMP)) {
 		NL_SET_ERR_MSG(extack, "oxfrm does not implement this request yet");
 		return -EOPNOTSUPP;
 	}

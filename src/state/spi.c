@@ -6,15 +6,35 @@
  * while the range still has a free SPI.
  */
 
+#include <linux/in.h>
 #include <linux/random.h>
 #include <oxfrm/oxfrm.h>
 #include <oxfrm/state.h>
+
+/* The range checks of xfrm_alloc_userspi(), with the same errno. */
+int oxfrm_state_verify_spi_range(u8 proto, u32 low, u32 high)
+{
+	switch (proto) {
+	case IPPROTO_AH:
+	case IPPROTO_ESP:
+		break;
+	case IPPROTO_COMP:
+		/* IPcomp's CPI is 16 bits. */
+		if (high >= 0x10000)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return low > high ? -EINVAL : 0;
+}
 
 /*
  * Probes from a random start, wrapping round the range: a free SPI is found
  * within (states already in the range + 2) probes whenever one exists (one
  * more for SPI 0, which is never handed out). On success @x carries the SPI
- * and is linked.
+ * and is linked: a larval state already linked with SPI 0 is rehashed. A
+ * state that has an SPI keeps it.
  */
 int oxfrm_state_alloc_spi(struct oxfrm_state *x, u32 low, u32 high)
 {
@@ -28,16 +48,25 @@ int oxfrm_state_alloc_spi(struct oxfrm_state *x, u32 low, u32 high)
 	range = (u64)high - low + 1;
 
 	spin_lock_bh(&sad->lock);
+	if (x->key.spi) {
+		err = 0;
+		goto out;
+	}
 	probes = min_t(u64, range, (u64)sad->count + 2);
 	spi = get_random_u32_inclusive(low, high);
 	for (i = 0; i < probes; i++) {
 		if (spi && !oxfrm_state_spi_in_use(sad, htonl(spi), x->key.proto)) {
-			x->key.spi = htonl(spi);
-			err = __oxfrm_state_insert(x);
+			if (x->linked) {
+				err = __oxfrm_state_rehash(x, htonl(spi));
+			} else {
+				x->key.spi = htonl(spi);
+				err = __oxfrm_state_insert(x);
+			}
 			break;
 		}
 		spi = spi == high ? low : spi + 1;
 	}
+out:
 	spin_unlock_bh(&sad->lock);
 	return err;
 }

@@ -8,7 +8,9 @@
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 #include <net/ipv6.h>
+#include <net/xfrm.h>
 #include <oxfrm/oxfrm.h>
+#include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
 
 static const struct rhashtable_params oxfrm_state_params = {
@@ -38,6 +40,7 @@ static void oxfrm_state_free(struct oxfrm_state *x)
 {
 	struct oxfrm_sad *sad = x->sad;
 
+	del_timer_sync(&x->timer);
 	kfree(x);
 	if (atomic_dec_and_test(&sad->nr_states))
 		wake_up_var(&sad->nr_states);
@@ -57,6 +60,7 @@ static void oxfrm_sad_gc(struct work_struct *work)
 
 int oxfrm_sad_init(struct oxfrm_sad *sad)
 {
+	sad->on = NULL;
 	spin_lock_init(&sad->lock);
 	INIT_LIST_HEAD(&sad->all);
 	sad->count = 0;
@@ -80,6 +84,28 @@ void oxfrm_sad_destroy(struct oxfrm_sad *sad)
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_destroy);
 
+/*
+ * The hard add-time limit passed: the state goes, and the key manager hears
+ * of it. The timer holds no reference: it takes one only from a live state.
+ */
+static void oxfrm_state_timer(struct timer_list *t)
+{
+	struct oxfrm_state *x = from_timer(x, t, timer);
+
+	if (!refcount_inc_not_zero(&x->refcnt))
+		return;
+	if (oxfrm_state_unlink(x) && x->sad->on)
+		oxfrm_nl_sa_expired(x->sad->on, x, true);
+	oxfrm_state_put(x);
+}
+
+/* Expire @x @seconds from now. */
+void oxfrm_state_arm(struct oxfrm_state *x, unsigned int seconds)
+{
+	mod_timer(&x->timer, jiffies + (unsigned long)seconds * HZ);
+}
+
+/* A new state: no limits, added now, with the caller's reference. */
 struct oxfrm_state *oxfrm_state_alloc(struct oxfrm_sad *sad, gfp_t gfp)
 {
 	struct oxfrm_state *x = kzalloc(sizeof(*x), gfp);
@@ -88,6 +114,12 @@ struct oxfrm_state *oxfrm_state_alloc(struct oxfrm_sad *sad, gfp_t gfp)
 		return NULL;
 	refcount_set(&x->refcnt, 1);
 	INIT_LIST_HEAD(&x->all);
+	timer_setup(&x->timer, oxfrm_state_timer, 0);
+	x->lft.soft_byte_limit = XFRM_INF;
+	x->lft.hard_byte_limit = XFRM_INF;
+	x->lft.soft_packet_limit = XFRM_INF;
+	x->lft.hard_packet_limit = XFRM_INF;
+	x->curlft.add_time = ktime_get_real_seconds();
 	x->sad = sad;
 	atomic_inc(&sad->nr_states);
 	return x;
@@ -130,7 +162,7 @@ int __oxfrm_state_insert(struct oxfrm_state *x)
 	if (err)
 		return err;
 	oxfrm_state_hold(x);
-	list_add_tail(&x->all, &sad->all);
+	list_add(&x->all, &sad->all);
 	x->linked = true;
 	sad->count++;
 	return 0;
@@ -148,6 +180,29 @@ int oxfrm_state_insert(struct oxfrm_state *x)
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_insert);
 
+/*
+ * Gives a linked state a new SPI, under sad->lock. Should the table fail to
+ * take it back (no memory), @x keeps its old SPI, out of the hash until it
+ * is unlinked.
+ */
+int __oxfrm_state_rehash(struct oxfrm_state *x, __be32 spi)
+{
+	struct oxfrm_sad *sad = x->sad;
+	__be32 old = x->key.spi;
+	int err;
+
+	lockdep_assert_held(&sad->lock);
+	rhltable_remove(&sad->by_spi, &x->by_spi, oxfrm_state_params);
+	x->key.spi = spi;
+	err = rhltable_insert(&sad->by_spi, &x->by_spi, oxfrm_state_params);
+	if (err) {
+		x->key.spi = old;
+		if (rhltable_insert(&sad->by_spi, &x->by_spi, oxfrm_state_params))
+			pr_warn_ratelimited("oxfrm: a state fell out of the SAD hash\n");
+	}
+	return err;
+}
+
 static void __oxfrm_state_unhash(struct oxfrm_state *x)
 {
 	struct oxfrm_sad *sad = x->sad;
@@ -157,8 +212,11 @@ static void __oxfrm_state_unhash(struct oxfrm_state *x)
 	sad->count--;
 }
 
-/* Takes @x out of the SAD, if it is in, and drops the SAD's reference. */
-void oxfrm_state_unlink(struct oxfrm_state *x)
+/*
+ * Takes @x out of the SAD, if it is in, and drops the SAD's reference.
+ * Returns whether it was in.
+ */
+bool oxfrm_state_unlink(struct oxfrm_state *x)
 {
 	struct oxfrm_sad *sad = x->sad;
 	bool was_linked;
@@ -172,24 +230,40 @@ void oxfrm_state_unlink(struct oxfrm_state *x)
 	spin_unlock_bh(&sad->lock);
 	if (was_linked)
 		oxfrm_state_put(x);
+	return was_linked;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_unlink);
 
-void oxfrm_state_flush(struct oxfrm_sad *sad)
+/*
+ * Unlinks every state of @proto (0: any; IPSEC_PROTO_ANY: AH, ESP and
+ * IPcomp, as xfrm_id_proto_match() reads it). Returns how many went.
+ */
+unsigned int oxfrm_state_flush_proto(struct oxfrm_sad *sad, u8 proto)
 {
 	struct oxfrm_state *x, *next;
+	unsigned int n = 0;
 	LIST_HEAD(dead);
 
 	spin_lock_bh(&sad->lock);
-	list_for_each_entry(x, &sad->all, all)
+	list_for_each_entry_safe(x, next, &sad->all, all) {
+		if (!xfrm_id_proto_match(x->key.proto, proto))
+			continue;
 		__oxfrm_state_unhash(x);
-	list_splice_init(&sad->all, &dead);
+		list_move_tail(&x->all, &dead);
+		n++;
+	}
 	spin_unlock_bh(&sad->lock);
 
 	list_for_each_entry_safe(x, next, &dead, all) {
 		list_del_init(&x->all);
 		oxfrm_state_put(x);
 	}
+	return n;
+}
+
+void oxfrm_state_flush(struct oxfrm_sad *sad)
+{
+	oxfrm_state_flush_proto(sad, 0);
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_flush);
 
@@ -205,6 +279,9 @@ struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 	struct oxfrm_state_key key;
 	struct rhlist_head *list, *pos;
 
+	/* Larval states wait with SPI 0; no packet or request names them. */
+	if (!spi)
+		return NULL;
 	oxfrm_state_key_init(&key, spi, proto);
 	rcu_read_lock();
 	list = rhltable_lookup(&sad->by_spi, &key, oxfrm_state_params);
@@ -248,8 +325,10 @@ int oxfrm_state_net_init(struct oxfrm_net *on)
 	if (err) {
 		kfree(on->sad);
 		on->sad = NULL;
+		return err;
 	}
-	return err;
+	on->sad->on = on;
+	return 0;
 }
 
 void oxfrm_state_net_exit(struct oxfrm_net *on)
