@@ -99,6 +99,8 @@ void oxfrm_state_arm(struct oxfrm_state *x, unsigned int seconds);
 struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 				       const xfrm_address_t *daddr, __be32 spi,
 				       u8 proto, u16 family, u32 mark);
+struct oxfrm_state *oxfrm_state_find_acq(struct oxfrm_sad *sad,
+					 const struct oxfrm_state *want);
 bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto);
 void oxfrm_state_put(struct oxfrm_state *x);
 

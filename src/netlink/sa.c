@@ -105,10 +105,12 @@ static void oxfrm_nl_get_mark(struct nlattr **attrs, struct xfrm_mark *m)
 }
 
 /*
- * XFRM_MSG_ALLOCSPI: a larval state for (saddr, daddr, proto, mode, reqid,
- * mark, if_id) that lives acq_expires seconds, with an SPI from the range.
- * It is linked before the SPI is chosen, so a range with no free SPI still
- * leaves it (with SPI 0) until it expires, as in the stock kernel.
+ * XFRM_MSG_ALLOCSPI: an SPI from the range for a larval state of (saddr,
+ * daddr, proto, mode, reqid, mark, if_id). A larval state of those that
+ * has no SPI yet is taken over; otherwise a new one is made, which lives
+ * acq_expires seconds. It is linked before its SPI is chosen, so a range
+ * with no free SPI still leaves it (with SPI 0) until it expires or a
+ * later ALLOCSPI takes it over, as in the stock kernel.
  */
 int oxfrm_nl_alloc_spi(struct sk_buff *skb, struct nlmsghdr *nlh,
 		       struct nlattr **attrs, struct netlink_ext_ack *extack)
@@ -116,8 +118,8 @@ int oxfrm_nl_alloc_spi(struct sk_buff *skb, struct nlmsghdr *nlh,
 	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
 	struct xfrm_userspi_info *p = nlmsg_data(nlh);
 	u16 family = p->info.family;
+	struct oxfrm_state *x, *acq;
 	unsigned int expires;
-	struct oxfrm_state *x;
 	int err;
 
 	err = oxfrm_state_verify_spi_range(p->info.id.proto, p->min, p->max);
@@ -147,13 +149,19 @@ int oxfrm_nl_alloc_spi(struct sk_buff *skb, struct nlmsghdr *nlh,
 	x->mode = p->info.mode;
 	x->reqid = p->info.reqid;
 	x->kstate = OXFRM_STATE_ACQ;
-	expires = READ_ONCE(on->sysctl.acq_expires);
-	x->lft.hard_add_expires_seconds = expires;
 
-	err = oxfrm_state_insert(x);
-	if (err)
-		goto out;
-	oxfrm_state_arm(x, expires);
+	acq = oxfrm_state_find_acq(on->sad, x);
+	if (acq) {
+		oxfrm_state_put(x);
+		x = acq;
+	} else {
+		expires = READ_ONCE(on->sysctl.acq_expires);
+		x->lft.hard_add_expires_seconds = expires;
+		err = oxfrm_state_insert(x);
+		if (err)
+			goto out;
+		oxfrm_state_arm(x, expires);
+	}
 	err = oxfrm_state_alloc_spi(x, p->min, p->max);
 	if (!err)
 		err = oxfrm_nl_reply_sa(on, skb, nlh, x);

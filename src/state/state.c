@@ -301,6 +301,35 @@ struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_lookup);
 
+/*
+ * A linked larval state still without SPI that an ALLOCSPI for these
+ * parameters takes over, with a reference, or NULL. As in the stock
+ * kernel, the interface ID is not compared.
+ */
+struct oxfrm_state *oxfrm_state_find_acq(struct oxfrm_sad *sad,
+					 const struct oxfrm_state *want)
+{
+	u32 mark = want->mark.v & want->mark.m;
+	struct oxfrm_state *x, *found = NULL;
+
+	spin_lock_bh(&sad->lock);
+	list_for_each_entry(x, &sad->all, all) {
+		if (x->kstate != OXFRM_STATE_ACQ || x->key.spi ||
+		    x->key.proto != want->key.proto ||
+		    x->reqid != want->reqid || x->mode != want->mode ||
+		    x->family != want->family ||
+		    (mark & x->mark.m) != x->mark.v ||
+		    !oxfrm_addr_equal(&x->daddr, &want->daddr, x->family) ||
+		    !oxfrm_addr_equal(&x->saddr, &want->saddr, x->family))
+			continue;
+		oxfrm_state_hold(x);
+		found = x;
+		break;
+	}
+	spin_unlock_bh(&sad->lock);
+	return found;
+}
+
 /* Whether any linked state uses @spi for @proto, whatever its destination. */
 bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto)
 {

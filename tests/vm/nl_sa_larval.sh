@@ -15,6 +15,9 @@ ip xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp min 0x1000 max 0x1000
 # leaves a larval state with SPI 0
 ip xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp min 0x1000 max 0x1000
 ip xfrm state allocspi src 10.0.0.5 dst 10.0.0.6 proto esp min 0x1000 max 0x1000
+# ... which a later ALLOCSPI for the same parameters takes over
+ip xfrm state allocspi src 10.0.0.5 dst 10.0.0.6 proto esp min 0x1001 max 0x1001
+ip xfrm state allocspi src 10.0.0.5 dst 10.0.0.6 proto esp reqid 3 min 0x1000 max 0x1000
 ip xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto ah min 0x1000 max 0x1000
 ip xfrm state allocspi src fd00::1 dst fd00::2 proto esp mode tunnel reqid 7 mark 5 mask 0xf min 0x2000 max 0x2000
 ip xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto comp min 0x100 max 0x100
