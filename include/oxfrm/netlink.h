@@ -42,7 +42,6 @@ int oxfrm_nl_del_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 		    struct nlattr **attrs, struct netlink_ext_ack *extack);
 int oxfrm_nl_flush_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 		      struct nlattr **attrs, struct netlink_ext_ack *extack);
-int oxfrm_nl_dump_sa_start(struct netlink_callback *cb);
 int oxfrm_nl_dump_sa(struct sk_buff *skb, struct netlink_callback *cb);
 int oxfrm_nl_dump_sa_done(struct netlink_callback *cb);
 void oxfrm_nl_sa_expired(struct oxfrm_net *on, const struct oxfrm_state *x,

@@ -60,6 +60,7 @@ struct oxfrm_state {
 	refcount_t refcnt;
 	struct oxfrm_sad *sad;
 	bool linked;			/* in the SAD; under sad->lock */
+	bool dead;			/* was linked, and left for good */
 
 	struct timer_list timer;	/* lifetimes; holds no reference */
 

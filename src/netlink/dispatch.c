@@ -134,7 +134,6 @@ static int oxfrm_nl_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 	/* Dumps start before any header or attribute check, as there. */
 	if (nlh->nlmsg_type == XFRM_MSG_GETSA && (nlh->nlmsg_flags & NLM_F_DUMP)) {
 		struct netlink_dump_control c = {
-			.start = oxfrm_nl_dump_sa_start,
 			.dump = oxfrm_nl_dump_sa,
 			.done = oxfrm_nl_dump_sa_done,
 		};

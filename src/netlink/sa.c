@@ -130,16 +130,19 @@ int oxfrm_nl_alloc_spi(struct sk_buff *skb, struct nlmsghdr *nlh,
 	if (!x)
 		return -ENOMEM;
 	oxfrm_state_set_id(x, &p->info.id.daddr, 0, p->info.id.proto, family);
+	if (family != AF_INET && family != AF_INET6)
+		memset(&x->daddr, 0, sizeof(x->daddr));
 	oxfrm_nl_get_mark(attrs, &x->mark);
 	if (attrs[XFRMA_IF_ID])
 		x->if_id = nla_get_u32(attrs[XFRMA_IF_ID]);
+	/* Another family leaves addresses and selector zero, as there. */
 	if (family == AF_INET) {
 		x->saddr.a4 = p->info.saddr.a4;
 		x->sel.saddr.a4 = p->info.saddr.a4;
 		x->sel.daddr.a4 = p->info.id.daddr.a4;
 		x->sel.prefixlen_s = 32;
 		x->sel.prefixlen_d = 32;
-	} else {
+	} else if (family == AF_INET6) {
 		x->saddr = p->info.saddr;
 		x->sel.saddr = p->info.saddr;
 		x->sel.daddr = p->info.id.daddr;
@@ -335,7 +338,11 @@ static bool oxfrm_nl_sa_match(const struct oxfrm_state *x,
 	       addr_match(&x->daddr, &f->addr.daddr, f->addr.dplen);
 }
 
-int oxfrm_nl_dump_sa_start(struct netlink_callback *cb)
+/*
+ * Parsed on the first call, as xfrm_user does, so that an error ends the
+ * dump (NLMSG_DONE with the errno and ext ack) rather than refusing it.
+ */
+static int oxfrm_nl_dump_sa_filter(struct netlink_callback *cb)
 {
 	struct nlattr *attrs[XFRMA_MAX + 1];
 	struct oxfrm_nl_sa_filter *f;
@@ -366,15 +373,24 @@ int oxfrm_nl_dump_sa_start(struct netlink_callback *cb)
 
 /*
  * Newest first, resuming by position: a state linked or unlinked between
- * two parts of a dump can shift what the next part starts with.
+ * two parts of a dump can shift what the next part starts with (the stock
+ * kernel keeps a marker in its list instead).
  */
 int oxfrm_nl_dump_sa(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
-	const struct oxfrm_nl_sa_filter *f = (void *)cb->args[1];
+	const struct oxfrm_nl_sa_filter *f;
 	struct oxfrm_sad *sad = on->sad;
 	struct oxfrm_state *x;
 	long pos = 0;
+	int err;
+
+	if (!cb->args[1]) {
+		err = oxfrm_nl_dump_sa_filter(cb);
+		if (err)
+			return err;
+	}
+	f = (void *)cb->args[1];
 
 	spin_lock_bh(&sad->lock);
 	list_for_each_entry(x, &sad->all, all) {

@@ -48,6 +48,9 @@ int oxfrm_state_alloc_spi(struct oxfrm_state *x, u32 low, u32 high)
 	range = (u64)high - low + 1;
 
 	spin_lock_bh(&sad->lock);
+	/* Expired or deleted meanwhile: it must not come back. */
+	if (x->dead)
+		goto out;
 	if (x->key.spi) {
 		err = 0;
 		goto out;

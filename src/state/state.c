@@ -28,12 +28,13 @@ static void oxfrm_state_key_init(struct oxfrm_state_key *key, __be32 spi,
 	key->proto = proto;
 }
 
+/* As xfrm_addr_equal(): any family but IPv6 compares the first word. */
 static bool oxfrm_addr_equal(const xfrm_address_t *a, const xfrm_address_t *b,
 			     u16 family)
 {
-	if (family == AF_INET)
-		return a->a4 == b->a4;
-	return ipv6_addr_equal(&a->in6, &b->in6);
+	if (family == AF_INET6)
+		return ipv6_addr_equal(&a->in6, &b->in6);
+	return a->a4 == b->a4;
 }
 
 static void oxfrm_state_free(struct oxfrm_state *x)
@@ -132,10 +133,10 @@ void oxfrm_state_set_id(struct oxfrm_state *x, const xfrm_address_t *daddr,
 {
 	oxfrm_state_key_init(&x->key, spi, proto);
 	memset(&x->daddr, 0, sizeof(x->daddr));
-	if (family == AF_INET)
-		x->daddr.a4 = daddr->a4;
-	else
+	if (family == AF_INET6)
 		x->daddr = *daddr;
+	else
+		x->daddr.a4 = daddr->a4;
 	x->family = family;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_set_id);
@@ -209,6 +210,7 @@ static void __oxfrm_state_unhash(struct oxfrm_state *x)
 
 	rhltable_remove(&sad->by_spi, &x->by_spi, oxfrm_state_params);
 	x->linked = false;
+	x->dead = true;
 	sad->count--;
 }
 
@@ -286,6 +288,9 @@ struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 	rcu_read_lock();
 	list = rhltable_lookup(&sad->by_spi, &key, oxfrm_state_params);
 	rhl_for_each_entry_rcu(x, pos, list, by_spi) {
+		/* A state rehashed under us may lead into another chain. */
+		if (x->key.spi != spi || x->key.proto != proto)
+			continue;
 		if (x->family != family ||
 		    !oxfrm_addr_equal(&x->daddr, daddr, family))
 			continue;

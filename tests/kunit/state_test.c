@@ -186,6 +186,14 @@ static void oxfrm_state_test_alloc_spi(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, oxfrm_state_test_spi(test, sad, 2, 1, &err));
 	KUNIT_EXPECT_EQ(test, err, -EINVAL);
 
+	/* A state that left the SAD (expired, deleted) never comes back. */
+	x = oxfrm_state_test_add(test, sad, 9, 0, 0, 0);
+	oxfrm_state_hold(x);
+	KUNIT_EXPECT_TRUE(test, oxfrm_state_unlink(x));
+	KUNIT_EXPECT_EQ(test, oxfrm_state_alloc_spi(x, 0x700, 0x7ff), -ENOENT);
+	KUNIT_EXPECT_FALSE(test, x->linked);
+	oxfrm_state_put(x);
+
 	/* The whole 32-bit range works without overflowing. */
 	x = oxfrm_state_test_spi(test, sad, 0, U32_MAX, &err);
 	KUNIT_EXPECT_EQ(test, err, 0);
