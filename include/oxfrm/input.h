@@ -9,7 +9,7 @@
 
 /* input.c */
 void oxfrm_input_enable(void);
-int oxfrm_input(struct sk_buff *skb);
+int oxfrm_input(struct sk_buff *skb, u16 family);
 
 /* proto.c */
 int oxfrm_proto_init(void);

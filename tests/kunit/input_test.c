@@ -18,12 +18,19 @@ static unsigned long oxfrm_input_test_count(int field)
 	return sum[field];
 }
 
+/* An IPv4 packet to 127.0.0.1 with @len bytes of ESP, data at the ESP. */
 static struct sk_buff *oxfrm_input_test_skb(struct kunit *test, size_t len)
 {
-	struct sk_buff *skb = alloc_skb(len + 16, GFP_KERNEL);
+	struct sk_buff *skb = alloc_skb(sizeof(struct iphdr) + len + 16,
+					GFP_KERNEL);
+	struct iphdr *iph;
 
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	skb->dev = init_net.loopback_dev;
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->daddr = htonl(INADDR_LOOPBACK);
+	__skb_pull(skb, sizeof(*iph));
 	memset(skb_put(skb, len), 0xab, len);
 	return skb;
 }
@@ -37,7 +44,7 @@ static void oxfrm_input_test_unknown_spi(struct kunit *test)
 
 	esph->spi = htonl(0x1000);
 	esph->seq_no = htonl(1);
-	KUNIT_EXPECT_EQ(test, oxfrm_input(skb), 0);
+	KUNIT_EXPECT_EQ(test, oxfrm_input(skb, AF_INET), 0);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINNOSTATES),
 			nostates + 1);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINHDRERROR), hdr);
@@ -49,7 +56,7 @@ static void oxfrm_input_test_truncated(struct kunit *test)
 	unsigned long hdr = oxfrm_input_test_count(LINUX_MIB_XFRMINHDRERROR);
 	struct sk_buff *skb = oxfrm_input_test_skb(test, 5);
 
-	KUNIT_EXPECT_EQ(test, oxfrm_input(skb), 0);
+	KUNIT_EXPECT_EQ(test, oxfrm_input(skb, AF_INET), 0);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINHDRERROR), hdr + 1);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINNOSTATES),
 			nostates);
