@@ -66,6 +66,8 @@ static const struct nla_policy oxfrm_nla_spd_policy[XFRMA_SPD_MAX + 1] = {
 struct oxfrm_nl_link {
 	size_t min_len;
 	oxfrm_nl_doit_t doit;
+	int (*dump)(struct sk_buff *skb, struct netlink_callback *cb);
+	int (*done)(struct netlink_callback *cb);
 	bool todo;
 	const struct nla_policy *policy;
 	int maxtype;
@@ -78,7 +80,9 @@ static const struct oxfrm_nl_link oxfrm_nl_links[XFRM_NR_MSGTYPES] = {
 	[XFRM_MSG_DELSA - XFRM_MSG_BASE] = { sizeof(struct xfrm_usersa_id),
 					      .doit = oxfrm_nl_del_sa },
 	[XFRM_MSG_GETSA - XFRM_MSG_BASE] = { sizeof(struct xfrm_usersa_id),
-					      .doit = oxfrm_nl_get_sa },
+					      .doit = oxfrm_nl_get_sa,
+					      .dump = oxfrm_nl_dump_sa,
+					      .done = oxfrm_nl_dump_sa_done },
 	[XFRM_MSG_NEWPOLICY - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_userpolicy_info)),
 	[XFRM_MSG_DELPOLICY - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_userpolicy_id)),
 	[XFRM_MSG_GETPOLICY - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_userpolicy_id)),
@@ -108,6 +112,16 @@ static const struct oxfrm_nl_link oxfrm_nl_links[XFRM_NR_MSGTYPES] = {
 					   .doit = oxfrm_nl_get_default },
 };
 
+/* A request with no handler: not yet in oxfrm (@todo), or never valid. */
+static int oxfrm_nl_missing(const struct oxfrm_nl_link *link,
+			    struct netlink_ext_ack *extack)
+{
+	if (!link->todo)
+		return -EINVAL;
+	NL_SET_ERR_MSG(extack, "oxfrm does not implement this request yet");
+	return -EOPNOTSUPP;
+}
+
 static int oxfrm_nl_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 			    struct netlink_ext_ack *extack)
 {
@@ -131,19 +145,19 @@ static int oxfrm_nl_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 	if (IS_ENABLED(CONFIG_COMPAT_FOR_U64_ALIGNMENT) && in_compat_syscall())
 		return -EOPNOTSUPP;
 
-	/* Dumps start before any header or attribute check, as there. */
-	if (nlh->nlmsg_type == XFRM_MSG_GETSA && (nlh->nlmsg_flags & NLM_F_DUMP)) {
+	/* Dumps (GETSA, GETPOLICY) start before any header check, as there. */
+	if ((nlh->nlmsg_type == XFRM_MSG_GETSA ||
+	     nlh->nlmsg_type == XFRM_MSG_GETPOLICY) &&
+	    (nlh->nlmsg_flags & NLM_F_DUMP)) {
 		struct netlink_dump_control c = {
-			.dump = oxfrm_nl_dump_sa,
-			.done = oxfrm_nl_dump_sa_done,
+			.dump = link->dump,
+			.done = link->done,
 		};
 		struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
 
+		if (!link->dump)
+			return oxfrm_nl_missing(link, extack);
 		return netlink_dump_start(on->nlsk_stash, skb, nlh, &c);
-	}
-	if (nlh->nlmsg_type == XFRM_MSG_GETPOLICY && (nlh->nlmsg_flags & NLM_F_DUMP)) {
-		NL_SET_ERR_MSG(extack, "oxfrm does not implement this request yet");
-		return -EOPNOTSUPP;
 	}
 
 	err = nlmsg_parse_deprecated(nlh, link->min_len, attrs,
@@ -151,13 +165,9 @@ static int oxfrm_nl_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 				     link->policy ? : oxfrm_nla_policy, extack);
 	if (err < 0)
 		return err;
-	if (link->doit)
-		return link->doit(skb, nlh, attrs, extack);
-	if (link->todo) {
-		NL_SET_ERR_MSG(extack, "oxfrm does not implement this request yet");
-		return -EOPNOTSUPP;
-	}
-	return -EINVAL;
+	if (!link->doit)
+		return oxfrm_nl_missing(link, extack);
+	return link->doit(skb, nlh, attrs, extack);
 }
 
 /* Requests of one namespace are applied one at a time. */
