@@ -13,6 +13,10 @@
 # OXFRM_SHOW_OUTPUT=1 also prints what passing tests printed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+# One guest at a time on this machine (2 cores): work trees of the same
+# project queue here rather than starve each other's guests of CPU.
+exec 9>/tmp/oxfrm-vm.lock
+flock 9
 kernel=$1
 shift
 out=$top/build/vm-$kernel
