@@ -34,6 +34,9 @@ int oxfrm_nl_get_default(struct sk_buff *skb, struct nlmsghdr *nlh,
 
 /* sa.c */
 struct oxfrm_state;
+void oxfrm_nl_get_mark(struct nlattr **attrs, struct xfrm_mark *m);
+int oxfrm_nl_add_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
+		    struct nlattr **attrs, struct netlink_ext_ack *extack);
 int oxfrm_nl_alloc_spi(struct sk_buff *skb, struct nlmsghdr *nlh,
 		       struct nlattr **attrs, struct netlink_ext_ack *extack);
 int oxfrm_nl_get_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
@@ -44,8 +47,39 @@ int oxfrm_nl_flush_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 		      struct nlattr **attrs, struct netlink_ext_ack *extack);
 int oxfrm_nl_dump_sa(struct sk_buff *skb, struct netlink_callback *cb);
 int oxfrm_nl_dump_sa_done(struct netlink_callback *cb);
-void oxfrm_nl_sa_expired(struct oxfrm_net *on, const struct oxfrm_state *x,
-			 bool hard);
+int oxfrm_nl_expire_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
+		       struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_get_ae(struct sk_buff *skb, struct nlmsghdr *nlh,
+		    struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_new_ae(struct sk_buff *skb, struct nlmsghdr *nlh,
+		    struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_get_sadinfo(struct sk_buff *skb, struct nlmsghdr *nlh,
+			 struct nlattr **attrs, struct netlink_ext_ack *extack);
+
+/* sa_msg.c */
+unsigned int oxfrm_nl_sa_attrs_size(const struct oxfrm_state *x);
+int oxfrm_nl_put_mark(struct sk_buff *skb, const struct xfrm_mark *m);
+int oxfrm_nl_put_if_id(struct sk_buff *skb, u32 if_id);
+int oxfrm_nl_put_sa(struct sk_buff *skb, struct oxfrm_state *x, int type,
+		    u32 portid, u32 seq, u16 flags);
+int oxfrm_nl_reply_sa(struct oxfrm_net *on, struct sk_buff *in,
+		      const struct nlmsghdr *nlh, struct oxfrm_state *x);
+void oxfrm_nl_notify_sa(struct oxfrm_net *on, struct oxfrm_state *x,
+			const struct nlmsghdr *req);
+void oxfrm_nl_sa_expired(struct oxfrm_net *on, struct oxfrm_state *x,
+			 bool hard, u32 portid);
+struct sk_buff *oxfrm_nl_build_ae(struct oxfrm_state *x, u32 flags,
+				  u32 portid, u32 seq, gfp_t gfp);
+
+/* sa_parse.c */
+int oxfrm_nl_sa_verify(const struct xfrm_usersa_info *p, struct nlattr **attrs,
+		       struct netlink_ext_ack *extack);
+struct oxfrm_state *oxfrm_nl_sa_construct(struct oxfrm_net *on,
+					  const struct xfrm_usersa_info *p,
+					  struct nlattr **attrs, int *errp,
+					  struct netlink_ext_ack *extack);
+void oxfrm_nl_sa_update_ae(struct oxfrm_state *x, struct nlattr **attrs,
+			   bool esn);
 
 /* km.c */
 void oxfrm_km_init(void);

@@ -14,6 +14,7 @@
 #ifndef _OXFRM_STATE_H
 #define _OXFRM_STATE_H
 
+#include <linux/bits.h>
 #include <linux/llist.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable.h>
@@ -41,6 +42,9 @@ enum oxfrm_kstate {
 
 struct oxfrm_net;
 
+/* The most buckets the SPI hash grows to (as the stock kernel's SAD). */
+#define OXFRM_SAD_HASH_MAX	BIT(20)
+
 struct oxfrm_sad {
 	struct oxfrm_net *on;		/* NULL for a detached SAD (KUnit) */
 	spinlock_t lock;		/* writers; taken with _bh */
@@ -52,6 +56,8 @@ struct oxfrm_sad {
 	struct work_struct gc_work;
 };
 
+struct crypto_aead;
+
 struct oxfrm_state {
 	struct oxfrm_state_key key;
 	struct rhlist_head by_spi;
@@ -62,24 +68,56 @@ struct oxfrm_state {
 	bool linked;			/* in the SAD; under sad->lock */
 	bool dead;			/* was linked, and left for good */
 
-	struct timer_list timer;	/* lifetimes; holds no reference */
-
+	/*
+	 * What NEWSA fixed, read without a lock. UPDSA may rewrite only the
+	 * fields marked (u), under @lock.
+	 */
 	xfrm_address_t daddr;		/* only the family's bytes, the rest zero */
 	u16 family;
 	xfrm_address_t saddr;
 	struct xfrm_selector sel;
-	struct xfrm_lifetime_cfg lft;
-	struct xfrm_lifetime_cur curlft;
-	struct xfrm_stats stats;
-	struct xfrm_replay_state replay;
-	struct xfrm_mark mark;
-	u32 if_id;
+	struct xfrm_mark mark;		/* value already masked */
+	struct xfrm_mark smark;		/* (u) XFRMA_SET_MARK(_MASK) */
+	u32 if_id;			/* (u) */
 	u32 reqid;
 	u32 seq;			/* the key manager's acquire sequence */
+	u32 extra_flags;		/* XFRM_SA_XFLAG_* */
+	u32 tfcpad;
 	u8 mode;
 	u8 flags;			/* XFRM_STATE_* of struct xfrm_usersa_info */
-	u8 replay_window;
+	u8 replay_window;		/* legacy window, at most 32 */
 	u8 kstate;			/* enum oxfrm_kstate */
+	bool has_encap;
+	bool has_coaddr;
+	struct xfrm_encap_tmpl encap;	/* (u) ports and original address */
+	xfrm_address_t coaddr;		/* kept and reported, never used */
+
+	/* Algorithms as stored (canonical names), and their transform. */
+	struct xfrm_algo_aead *aead;
+	struct xfrm_algo_auth *aalg;
+	struct xfrm_algo *ealg;
+	const char *geniv;
+	struct crypto_aead *tfm;
+	u16 header_len;			/* ESP header, IV, outer headers */
+	u16 trailer_len;		/* worst-case padding, trailer, ICV */
+
+	/* Mutable state of the packet path and the timers, under @lock. */
+	spinlock_t lock;
+	struct timer_list timer;	/* lifetimes; holds no reference */
+	struct xfrm_lifetime_cfg lft;	/* (u) */
+	struct xfrm_lifetime_cur curlft;
+	time64_t lastused;
+	struct xfrm_stats stats;
+	struct xfrm_replay_state replay;
+	struct xfrm_replay_state_esn *replay_esn;	/* NULL: legacy */
+	u32 replay_maxage;		/* aevent timer, jiffies */
+	u32 replay_maxdiff;		/* aevent sequence threshold */
+	u32 mapping_maxage;		/* XFRMA_MTIMER_THRESH, seconds */
+	bool dying;			/* a soft limit passed */
+	bool soft_notify;		/* ... by bytes or packets: timer tells */
+	bool expired;			/* a hard byte or packet limit passed */
+	bool soft_add_pending;		/* see oxfrm_lifetime_time() */
+	long saved_tmo;
 };
 
 /* state.c */
@@ -97,11 +135,17 @@ bool oxfrm_state_unlink(struct oxfrm_state *x);
 void oxfrm_state_flush(struct oxfrm_sad *sad);
 unsigned int oxfrm_state_flush_proto(struct oxfrm_sad *sad, u8 proto);
 void oxfrm_state_arm(struct oxfrm_state *x, unsigned int seconds);
+int oxfrm_state_add(struct oxfrm_state *x);
+int oxfrm_state_update(struct oxfrm_state *x);
 struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 				       const xfrm_address_t *daddr, __be32 spi,
 				       u8 proto, u16 family, u32 mark);
 struct oxfrm_state *oxfrm_state_find_acq(struct oxfrm_sad *sad,
 					 const struct oxfrm_state *want);
+struct oxfrm_state *oxfrm_state_find_acq_byseq(struct oxfrm_sad *sad,
+					       const struct oxfrm_state *want,
+					       u32 seq);
+unsigned int oxfrm_state_count(struct oxfrm_sad *sad, u32 *buckets);
 bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto);
 void oxfrm_state_put(struct oxfrm_state *x);
 
@@ -109,6 +153,18 @@ static inline void oxfrm_state_hold(struct oxfrm_state *x)
 {
 	refcount_inc(&x->refcnt);
 }
+
+/* lifetime.c */
+enum oxfrm_lifetime_event {
+	OXFRM_LFT_NONE,
+	OXFRM_LFT_SOFT,		/* soft limit: one EXPIRE, hard 0 */
+	OXFRM_LFT_HARD,		/* hard limit: EXPIRE, hard 1, and delete */
+};
+
+enum oxfrm_lifetime_event oxfrm_lifetime_time(struct oxfrm_state *x,
+					      time64_t now, time64_t *next);
+void oxfrm_state_timer(struct timer_list *t);
+int oxfrm_state_check_expire(struct oxfrm_state *x);
 
 /* spi.c */
 int oxfrm_state_verify_spi_range(u8 proto, u32 low, u32 high);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NETLINK_XFRM requests on SAs and the events they raise, in xfrm_user's
- * formats: ALLOCSPI, GETSA (single and dump), DELSA, FLUSHSA, and EXPIRE.
- * NEWSA/UPDSA (algorithms, encapsulation, replay) come next; the
- * attributes they add go into oxfrm_nl_sa_attrs() in xfrm_user's order.
+ * NETLINK_XFRM requests on SAs, answered as xfrm_user answers them: NEWSA,
+ * UPDSA, ALLOCSPI, GETSA (single and dump), DELSA, FLUSHSA, the user-sent
+ * EXPIRE, GETAE, NEWAE and GETSADINFO. Messages describing a state are
+ * built in sa_msg.c; requests become states in sa_parse.c.
  */
 
 #include <linux/slab.h>
@@ -13,90 +13,7 @@
 #include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
 
-static void oxfrm_nl_sa_info(const struct oxfrm_state *x,
-			     struct xfrm_usersa_info *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->id.daddr = x->daddr;
-	p->id.spi = x->key.spi;
-	p->id.proto = x->key.proto;
-	p->sel = x->sel;
-	p->lft = x->lft;
-	p->curlft = x->curlft;
-	memcpy(&p->stats, &x->stats, sizeof(p->stats));
-	p->saddr = x->saddr;
-	p->mode = x->mode;
-	p->replay_window = x->replay_window;
-	p->reqid = x->reqid;
-	p->family = x->family;
-	p->flags = x->flags;
-	p->seq = x->seq;
-}
-
-static int oxfrm_nl_put_mark(struct sk_buff *skb, const struct xfrm_mark *m)
-{
-	if (!(m->v | m->m))
-		return 0;
-	return nla_put(skb, XFRMA_MARK, sizeof(*m), m);
-}
-
-static int oxfrm_nl_put_if_id(struct sk_buff *skb, u32 if_id)
-{
-	return if_id ? nla_put_u32(skb, XFRMA_IF_ID, if_id) : 0;
-}
-
-/* After the fixed header, in xfrm_user's order. */
-static int oxfrm_nl_sa_attrs(struct sk_buff *skb, const struct oxfrm_state *x)
-{
-	int err;
-
-	err = oxfrm_nl_put_mark(skb, &x->mark);
-	if (!err)
-		err = nla_put(skb, XFRMA_REPLAY_VAL, sizeof(x->replay), &x->replay);
-	if (!err)
-		err = oxfrm_nl_put_if_id(skb, x->if_id);
-	return err;
-}
-
-/* One NEWSA message describing @x. */
-static int oxfrm_nl_put_sa(struct sk_buff *skb, const struct oxfrm_state *x,
-			   u32 portid, u32 seq, u16 flags)
-{
-	struct nlmsghdr *nlh;
-
-	nlh = nlmsg_put(skb, portid, seq, XFRM_MSG_NEWSA,
-			sizeof(struct xfrm_usersa_info), flags);
-	if (!nlh)
-		return -EMSGSIZE;
-	oxfrm_nl_sa_info(x, nlmsg_data(nlh));
-	if (oxfrm_nl_sa_attrs(skb, x)) {
-		nlmsg_cancel(skb, nlh);
-		return -EMSGSIZE;
-	}
-	nlmsg_end(skb, nlh);
-	return 0;
-}
-
-static int oxfrm_nl_reply_sa(struct oxfrm_net *on, struct sk_buff *in,
-			     const struct nlmsghdr *nlh,
-			     const struct oxfrm_state *x)
-{
-	u32 portid = NETLINK_CB(in).portid;
-	struct sk_buff *skb;
-	int err;
-
-	skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!skb)
-		return -ENOMEM;
-	err = oxfrm_nl_put_sa(skb, x, portid, nlh->nlmsg_seq, 0);
-	if (err) {
-		kfree_skb(skb);
-		return err;
-	}
-	return oxfrm_nl_unicast(on, skb, portid);
-}
-
-static void oxfrm_nl_get_mark(struct nlattr **attrs, struct xfrm_mark *m)
+void oxfrm_nl_get_mark(struct nlattr **attrs, struct xfrm_mark *m)
 {
 	if (attrs[XFRMA_MARK])
 		memcpy(m, nla_data(attrs[XFRMA_MARK]), sizeof(*m));
@@ -153,7 +70,9 @@ int oxfrm_nl_alloc_spi(struct sk_buff *skb, struct nlmsghdr *nlh,
 	x->reqid = p->info.reqid;
 	x->kstate = OXFRM_STATE_ACQ;
 
-	acq = oxfrm_state_find_acq(on->sad, x);
+	acq = oxfrm_state_find_acq_byseq(on->sad, x, p->info.seq);
+	if (!acq)
+		acq = oxfrm_state_find_acq(on->sad, x);
 	if (acq) {
 		oxfrm_state_put(x);
 		x = acq;
@@ -206,42 +125,6 @@ int oxfrm_nl_get_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 	return err;
 }
 
-/* XFRMNLGRP_SA hears of a deleted state as a usersa_id plus XFRMA_SA. */
-static void oxfrm_nl_notify_delsa(struct oxfrm_net *on,
-				  const struct oxfrm_state *x,
-				  const struct nlmsghdr *req)
-{
-	struct xfrm_usersa_id *id;
-	struct nlmsghdr *nlh;
-	struct sk_buff *skb;
-	struct nlattr *attr;
-
-	skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	nlh = nlmsg_put(skb, req->nlmsg_pid, req->nlmsg_seq, XFRM_MSG_DELSA,
-			sizeof(*id), 0);
-	if (!nlh)
-		goto fail;
-	id = nlmsg_data(nlh);
-	memset(id, 0, sizeof(*id));
-	id->daddr = x->daddr;
-	id->spi = x->key.spi;
-	id->family = x->family;
-	id->proto = x->key.proto;
-	attr = nla_reserve(skb, XFRMA_SA, sizeof(struct xfrm_usersa_info));
-	if (!attr)
-		goto fail;
-	oxfrm_nl_sa_info(x, nla_data(attr));
-	if (oxfrm_nl_sa_attrs(skb, x))
-		goto fail;
-	nlmsg_end(skb, nlh);
-	oxfrm_nl_multicast(on, skb, XFRMNLGRP_SA);
-	return;
-fail:
-	kfree_skb(skb);
-}
-
 int oxfrm_nl_del_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 		    struct nlattr **attrs, struct netlink_ext_ack *extack)
 {
@@ -254,7 +137,7 @@ int oxfrm_nl_del_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 		return err;
 	err = -ESRCH;
 	if (oxfrm_state_unlink(x)) {
-		oxfrm_nl_notify_delsa(on, x, nlh);
+		oxfrm_nl_notify_sa(on, x, nlh);
 		err = 0;
 	}
 	oxfrm_state_put(x);
@@ -287,34 +170,6 @@ int oxfrm_nl_flush_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 	nlmsg_end(evskb, enlh);
 	oxfrm_nl_multicast(on, evskb, XFRMNLGRP_SA);
 	return 0;
-}
-
-/* XFRMNLGRP_EXPIRE: a soft (@hard false) or hard lifetime limit passed. */
-void oxfrm_nl_sa_expired(struct oxfrm_net *on, const struct oxfrm_state *x,
-			 bool hard)
-{
-	struct xfrm_user_expire *ue;
-	struct nlmsghdr *nlh;
-	struct sk_buff *skb;
-
-	skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
-	if (!skb)
-		return;
-	nlh = nlmsg_put(skb, 0, 0, XFRM_MSG_EXPIRE, sizeof(*ue), 0);
-	if (!nlh)
-		goto fail;
-	ue = nlmsg_data(nlh);
-	memset(ue, 0, sizeof(*ue));
-	oxfrm_nl_sa_info(x, &ue->state);
-	ue->hard = hard;
-	if (oxfrm_nl_put_mark(skb, &x->mark) ||
-	    oxfrm_nl_put_if_id(skb, x->if_id))
-		goto fail;
-	nlmsg_end(skb, nlh);
-	oxfrm_nl_multicast(on, skb, XFRMNLGRP_EXPIRE);
-	return;
-fail:
-	kfree_skb(skb);
 }
 
 /* Dumps: the filter lives in cb->args[1], the resume position in args[0]. */
@@ -397,7 +252,8 @@ int oxfrm_nl_dump_sa(struct sk_buff *skb, struct netlink_callback *cb)
 		if (pos++ < cb->args[0])
 			continue;
 		if (oxfrm_nl_sa_match(x, f) &&
-		    oxfrm_nl_put_sa(skb, x, NETLINK_CB(cb->skb).portid,
+		    oxfrm_nl_put_sa(skb, x, XFRM_MSG_NEWSA,
+				    NETLINK_CB(cb->skb).portid,
 				    cb->nlh->nlmsg_seq, NLM_F_MULTI)) {
 			pos--;
 			break;
@@ -412,4 +268,182 @@ int oxfrm_nl_dump_sa_done(struct netlink_callback *cb)
 {
 	kfree((void *)cb->args[1]);
 	return 0;
+}
+
+/* XFRM_MSG_NEWSA and XFRM_MSG_UPDSA (xfrm_add_sa()). */
+int oxfrm_nl_add_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
+		    struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
+	struct xfrm_usersa_info *p = nlmsg_data(nlh);
+	struct oxfrm_state *x;
+	int err;
+
+	err = oxfrm_nl_sa_verify(p, attrs, extack);
+	if (err)
+		return err;
+	x = oxfrm_nl_sa_construct(on, p, attrs, &err, extack);
+	if (!x)
+		return err;
+	if (nlh->nlmsg_type == XFRM_MSG_NEWSA)
+		err = oxfrm_state_add(x);
+	else
+		err = oxfrm_state_update(x);
+	/* An update in place reports the request, as the stock kernel does. */
+	if (!err)
+		oxfrm_nl_notify_sa(on, x, nlh);
+	oxfrm_state_put(x);
+	return err;
+}
+
+/*
+ * A user-sent XFRM_MSG_EXPIRE (xfrm_add_sa_expire()): the key manager hears
+ * of it as of any expiry; a hard one deletes the state.
+ */
+int oxfrm_nl_expire_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
+		       struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
+	struct xfrm_user_expire *ue = nlmsg_data(nlh);
+	struct xfrm_usersa_info *p = &ue->state;
+	struct oxfrm_state *x;
+	struct xfrm_mark m;
+	bool valid;
+
+	oxfrm_nl_get_mark(attrs, &m);
+	x = oxfrm_state_lookup(on->sad, &p->id.daddr, p->id.spi, p->id.proto,
+			       p->family, m.v & m.m);
+	if (!x)
+		return -ENOENT;
+	spin_lock_bh(&x->lock);
+	valid = x->kstate == OXFRM_STATE_VALID && !x->dead && !x->expired;
+	spin_unlock_bh(&x->lock);
+	if (!valid) {
+		NL_SET_ERR_MSG(extack, "SA must be in VALID state");
+		oxfrm_state_put(x);
+		return -EINVAL;
+	}
+	oxfrm_nl_sa_expired(on, x, ue->hard, nlh->nlmsg_pid);
+	if (ue->hard)
+		oxfrm_state_unlink(x);
+	oxfrm_state_put(x);
+	return 0;
+}
+
+/* XFRM_MSG_GETAE: the replay and lifetime counters, as NEWAE. */
+int oxfrm_nl_get_ae(struct sk_buff *skb, struct nlmsghdr *nlh,
+		    struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
+	struct xfrm_aevent_id *p = nlmsg_data(nlh);
+	u32 portid = NETLINK_CB(skb).portid;
+	struct oxfrm_state *x;
+	struct sk_buff *reply;
+	struct xfrm_mark m;
+
+	oxfrm_nl_get_mark(attrs, &m);
+	x = oxfrm_state_lookup(on->sad, &p->sa_id.daddr, p->sa_id.spi,
+			       p->sa_id.proto, p->sa_id.family, m.v & m.m);
+	if (!x)
+		return -ESRCH;
+	reply = oxfrm_nl_build_ae(x, p->flags, portid, nlh->nlmsg_seq,
+				  GFP_KERNEL);
+	oxfrm_state_put(x);
+	if (!reply)
+		return -ENOMEM;
+	return oxfrm_nl_unicast(on, reply, portid);
+}
+
+/* The ESN attribute of a NEWAE must match the state's bitmap exactly. */
+static int oxfrm_nl_verify_ae_esn(const struct oxfrm_state *x,
+				  struct nlattr *nla)
+{
+	struct xfrm_replay_state_esn *up;
+	unsigned int ulen;
+
+	if (!x->replay_esn || !nla)
+		return 0;
+	up = nla_data(nla);
+	ulen = xfrm_replay_state_esn_len(up);
+	if (nla_len(nla) < (int)ulen ||
+	    xfrm_replay_state_esn_len(x->replay_esn) != ulen ||
+	    x->replay_esn->bmp_len != up->bmp_len)
+		return -EINVAL;
+	if (up->replay_window > up->bmp_len * sizeof(__u32) * 8)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * XFRM_MSG_NEWAE: restores counters (NLM_F_REPLACE is required, as in the
+ * stock kernel), then tells XFRMNLGRP_AEVENTS.
+ */
+int oxfrm_nl_new_ae(struct sk_buff *skb, struct nlmsghdr *nlh,
+		    struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
+	struct xfrm_aevent_id *p = nlmsg_data(nlh);
+	struct oxfrm_state *x;
+	struct sk_buff *ev;
+	struct xfrm_mark m;
+	int err = -EINVAL;
+
+	if (!attrs[XFRMA_LTIME_VAL] && !attrs[XFRMA_REPLAY_VAL] &&
+	    !attrs[XFRMA_REPLAY_ESN_VAL] && !attrs[XFRMA_ETIMER_THRESH] &&
+	    !attrs[XFRMA_REPLAY_THRESH])
+		return -EINVAL;
+	if (!(nlh->nlmsg_flags & NLM_F_REPLACE))
+		return -EINVAL;
+	oxfrm_nl_get_mark(attrs, &m);
+	x = oxfrm_state_lookup(on->sad, &p->sa_id.daddr, p->sa_id.spi,
+			       p->sa_id.proto, p->sa_id.family, m.v & m.m);
+	if (!x)
+		return -ESRCH;
+	if (x->kstate != OXFRM_STATE_VALID)
+		goto out;
+	err = oxfrm_nl_verify_ae_esn(x, attrs[XFRMA_REPLAY_ESN_VAL]);
+	if (err)
+		goto out;
+	spin_lock_bh(&x->lock);
+	oxfrm_nl_sa_update_ae(x, attrs, true);
+	spin_unlock_bh(&x->lock);
+	ev = oxfrm_nl_build_ae(x, XFRM_AE_CU, nlh->nlmsg_pid, nlh->nlmsg_seq,
+			       GFP_KERNEL);
+	if (ev)
+		oxfrm_nl_multicast(on, ev, XFRMNLGRP_AEVENTS);
+out:
+	oxfrm_state_put(x);
+	return err;
+}
+
+/* XFRM_MSG_GETSADINFO: how many states, and the hash's size. */
+int oxfrm_nl_get_sadinfo(struct sk_buff *skb, struct nlmsghdr *nlh,
+			 struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
+	u32 portid = NETLINK_CB(skb).portid;
+	struct xfrmu_sadhinfo sh;
+	struct nlmsghdr *rnlh;
+	struct sk_buff *reply;
+	u32 count;
+
+	reply = nlmsg_new(NLMSG_ALIGN(sizeof(u32)) + nla_total_size(sizeof(sh)) +
+			  nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	rnlh = nlmsg_put(reply, portid, nlh->nlmsg_seq, XFRM_MSG_NEWSADINFO,
+			 sizeof(u32), 0);
+	if (!rnlh)
+		goto fail;
+	*(u32 *)nlmsg_data(rnlh) = *(u32 *)nlmsg_data(nlh);
+	count = oxfrm_state_count(on->sad, &sh.sadhcnt);
+	sh.sadhmcnt = OXFRM_SAD_HASH_MAX;
+	if (nla_put_u32(reply, XFRMA_SAD_CNT, count) ||
+	    nla_put(reply, XFRMA_SAD_HINFO, sizeof(sh), &sh))
+		goto fail;
+	nlmsg_end(reply, rnlh);
+	return oxfrm_nl_unicast(on, reply, portid);
+fail:
+	kfree_skb(reply);
+	return -EMSGSIZE;
 }

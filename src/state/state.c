@@ -9,6 +9,7 @@
 #include <linux/wait_bit.h>
 #include <net/ipv6.h>
 #include <net/xfrm.h>
+#include <oxfrm/esp.h>
 #include <oxfrm/oxfrm.h>
 #include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
@@ -17,6 +18,7 @@ static const struct rhashtable_params oxfrm_state_params = {
 	.key_len = sizeof(struct oxfrm_state_key),
 	.key_offset = offsetof(struct oxfrm_state, key),
 	.head_offset = offsetof(struct oxfrm_state, by_spi),
+	.max_size = OXFRM_SAD_HASH_MAX,
 	.automatic_shrinking = true,
 };
 
@@ -42,6 +44,11 @@ static void oxfrm_state_free(struct oxfrm_state *x)
 	struct oxfrm_sad *sad = x->sad;
 
 	del_timer_sync(&x->timer);
+	oxfrm_esp_destroy_state(x);
+	kfree_sensitive(x->aead);
+	kfree_sensitive(x->aalg);
+	kfree_sensitive(x->ealg);
+	kfree(x->replay_esn);
 	kfree(x);
 	if (atomic_dec_and_test(&sad->nr_states))
 		wake_up_var(&sad->nr_states);
@@ -85,22 +92,7 @@ void oxfrm_sad_destroy(struct oxfrm_sad *sad)
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_destroy);
 
-/*
- * The hard add-time limit passed: the state goes, and the key manager hears
- * of it. The timer holds no reference: it takes one only from a live state.
- */
-static void oxfrm_state_timer(struct timer_list *t)
-{
-	struct oxfrm_state *x = from_timer(x, t, timer);
-
-	if (!refcount_inc_not_zero(&x->refcnt))
-		return;
-	if (oxfrm_state_unlink(x) && x->sad->on)
-		oxfrm_nl_sa_expired(x->sad->on, x, true);
-	oxfrm_state_put(x);
-}
-
-/* Expire @x @seconds from now. */
+/* Check @x's time limits @seconds from now. */
 void oxfrm_state_arm(struct oxfrm_state *x, unsigned int seconds)
 {
 	mod_timer(&x->timer, jiffies + (unsigned long)seconds * HZ);
@@ -115,6 +107,7 @@ struct oxfrm_state *oxfrm_state_alloc(struct oxfrm_sad *sad, gfp_t gfp)
 		return NULL;
 	refcount_set(&x->refcnt, 1);
 	INIT_LIST_HEAD(&x->all);
+	spin_lock_init(&x->lock);
 	timer_setup(&x->timer, oxfrm_state_timer, 0);
 	x->lft.soft_byte_limit = XFRM_INF;
 	x->lft.hard_byte_limit = XFRM_INF;
@@ -271,21 +264,22 @@ EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_flush);
 
 /*
  * The newest linked state an inbound packet to @daddr with @spi matches
- * (its mark selects the packet's @mark), with a reference; or NULL.
+ * (its mark selects the packet's @mark), without a reference: under
+ * rcu_read_lock() or sad->lock.
  */
-struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
-				       const xfrm_address_t *daddr, __be32 spi,
-				       u8 proto, u16 family, u32 mark)
+static struct oxfrm_state *__oxfrm_state_lookup(struct oxfrm_sad *sad,
+						const xfrm_address_t *daddr,
+						__be32 spi, u8 proto,
+						u16 family, u32 mark)
 {
-	struct oxfrm_state *x, *found = NULL;
-	struct oxfrm_state_key key;
 	struct rhlist_head *list, *pos;
+	struct oxfrm_state_key key;
+	struct oxfrm_state *x;
 
 	/* Larval states wait with SPI 0; no packet or request names them. */
 	if (!spi)
 		return NULL;
 	oxfrm_state_key_init(&key, spi, proto);
-	rcu_read_lock();
 	list = rhltable_lookup(&sad->by_spi, &key, oxfrm_state_params);
 	rhl_for_each_entry_rcu(x, pos, list, by_spi) {
 		/* A state rehashed under us may lead into another chain. */
@@ -296,28 +290,84 @@ struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 			continue;
 		if ((mark & x->mark.m) != x->mark.v)
 			continue;
-		if (!refcount_inc_not_zero(&x->refcnt))
-			continue;
-		found = x;
-		break;
+		return x;
 	}
+	return NULL;
+}
+
+/* As __oxfrm_state_lookup(), with a reference; or NULL. */
+struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
+				       const xfrm_address_t *daddr, __be32 spi,
+				       u8 proto, u16 family, u32 mark)
+{
+	struct oxfrm_state *x;
+
+	rcu_read_lock();
+	x = __oxfrm_state_lookup(sad, daddr, spi, proto, family, mark);
+	if (x && !refcount_inc_not_zero(&x->refcnt))
+		x = NULL;
 	rcu_read_unlock();
-	return found;
+	return x;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_lookup);
 
+/* The linked state a new @x would clash with; under sad->lock. */
+static struct oxfrm_state *__oxfrm_state_locate(struct oxfrm_state *x)
+{
+	return __oxfrm_state_lookup(x->sad, &x->daddr, x->key.spi,
+				    x->key.proto, x->family,
+				    x->mark.v & x->mark.m);
+}
+
 /*
- * A linked larval state still without SPI that an ALLOCSPI for these
- * parameters takes over, with a reference, or NULL. As in the stock
- * kernel, the interface ID is not compared.
+ * The larval state the key manager was asked about with acquire sequence
+ * @seq (and whose mark selects @mark), under sad->lock; or NULL.
  */
-struct oxfrm_state *oxfrm_state_find_acq(struct oxfrm_sad *sad,
-					 const struct oxfrm_state *want)
+static struct oxfrm_state *__oxfrm_state_find_acq_byseq(struct oxfrm_sad *sad,
+							u32 seq, u32 mark)
+{
+	struct oxfrm_state *x;
+
+	list_for_each_entry(x, &sad->all, all)
+		if (x->seq == seq && x->kstate == OXFRM_STATE_ACQ &&
+		    (mark & x->mark.m) == x->mark.v)
+			return x;
+	return NULL;
+}
+
+/*
+ * The larval state a request for @want's destination and @seq names, with
+ * a reference; or NULL. @seq 0 names none.
+ */
+struct oxfrm_state *oxfrm_state_find_acq_byseq(struct oxfrm_sad *sad,
+					       const struct oxfrm_state *want,
+					       u32 seq)
+{
+	struct oxfrm_state *x = NULL;
+
+	if (!seq)
+		return NULL;
+	spin_lock_bh(&sad->lock);
+	x = __oxfrm_state_find_acq_byseq(sad, seq, want->mark.v & want->mark.m);
+	if (x && oxfrm_addr_equal(&x->daddr, &want->daddr, want->family))
+		oxfrm_state_hold(x);
+	else
+		x = NULL;
+	spin_unlock_bh(&sad->lock);
+	return x;
+}
+
+/*
+ * A linked larval state still without SPI that a state for @want's
+ * parameters completes; under sad->lock. As in the stock kernel, the
+ * interface ID is not compared.
+ */
+static struct oxfrm_state *__oxfrm_state_find_acq(struct oxfrm_sad *sad,
+						  const struct oxfrm_state *want)
 {
 	u32 mark = want->mark.v & want->mark.m;
-	struct oxfrm_state *x, *found = NULL;
+	struct oxfrm_state *x;
 
-	spin_lock_bh(&sad->lock);
 	list_for_each_entry(x, &sad->all, all) {
 		if (x->kstate != OXFRM_STATE_ACQ || x->key.spi ||
 		    x->key.proto != want->key.proto ||
@@ -327,12 +377,153 @@ struct oxfrm_state *oxfrm_state_find_acq(struct oxfrm_sad *sad,
 		    !oxfrm_addr_equal(&x->daddr, &want->daddr, x->family) ||
 		    !oxfrm_addr_equal(&x->saddr, &want->saddr, x->family))
 			continue;
+		return x;
+	}
+	return NULL;
+}
+
+/* As __oxfrm_state_find_acq(), with a reference; for ALLOCSPI. */
+struct oxfrm_state *oxfrm_state_find_acq(struct oxfrm_sad *sad,
+					 const struct oxfrm_state *want)
+{
+	struct oxfrm_state *x;
+
+	spin_lock_bh(&sad->lock);
+	x = __oxfrm_state_find_acq(sad, want);
+	if (x)
 		oxfrm_state_hold(x);
-		found = x;
-		break;
+	spin_unlock_bh(&sad->lock);
+	return x;
+}
+
+/*
+ * XFRM_MSG_NEWSA: links @x, unless a linked state has its (destination,
+ * SPI, protocol, family) and a mark that selects @x's (-EEXIST). The larval
+ * state @x completes, if any, goes without an event: the one the key
+ * manager was asked about with @x's sequence number, else one waiting with
+ * no SPI for @x's parameters.
+ */
+int oxfrm_state_add(struct oxfrm_state *x)
+{
+	struct oxfrm_sad *sad = x->sad;
+	struct oxfrm_state *acq = NULL;
+	int err;
+
+	spin_lock_bh(&sad->lock);
+	if (__oxfrm_state_locate(x)) {
+		err = -EEXIST;
+		goto out;
+	}
+	if (x->seq) {
+		acq = __oxfrm_state_find_acq_byseq(sad, x->seq,
+						   x->mark.v & x->mark.m);
+		if (acq && (acq->key.proto != x->key.proto ||
+			    !oxfrm_addr_equal(&acq->daddr, &x->daddr, x->family)))
+			acq = NULL;
+	}
+	if (!acq)
+		acq = __oxfrm_state_find_acq(sad, x);
+	x->mark.v &= x->mark.m;
+	err = __oxfrm_state_insert(x);
+	if (err)
+		acq = NULL;
+	if (acq)
+		oxfrm_state_hold(acq);
+out:
+	spin_unlock_bh(&sad->lock);
+	if (err)
+		return err;
+	oxfrm_state_arm(x, 1);
+	if (acq) {
+		oxfrm_state_unlink(acq);
+		oxfrm_state_put(acq);
+	}
+	return 0;
+}
+
+/*
+ * Brings the linked state @x names up to date, as UPDSA does in place:
+ * lifetimes, encapsulation ports and address, output mark, interface ID.
+ */
+static int oxfrm_state_update_valid(struct oxfrm_state *old,
+				    const struct oxfrm_state *x)
+{
+	int err = -EINVAL;
+
+	spin_lock_bh(&old->lock);
+	if (old->dead || old->kstate != OXFRM_STATE_VALID || old->expired)
+		goto out;
+	if (x->has_encap != old->has_encap ||
+	    (x->has_encap && x->encap.encap_type != old->encap.encap_type))
+		goto out;
+	if (x->has_encap)
+		old->encap = x->encap;
+	old->lft = x->lft;
+	old->dying = false;
+	if (x->smark.v || x->smark.m)
+		old->smark = x->smark;
+	if (x->if_id)
+		old->if_id = x->if_id;
+	mod_timer(&old->timer, jiffies + HZ);
+	if (READ_ONCE(old->curlft.use_time))
+		oxfrm_state_check_expire(old);
+	err = 0;
+out:
+	spin_unlock_bh(&old->lock);
+	return err;
+}
+
+/*
+ * XFRM_MSG_UPDSA with @x as the request describes it: a larval state of the
+ * same identity is replaced by @x, which is linked; a valid one is updated
+ * in place (oxfrm_state_update_valid()) and @x stays unlinked. -ESRCH when
+ * there is neither.
+ */
+int oxfrm_state_update(struct oxfrm_state *x)
+{
+	struct oxfrm_sad *sad = x->sad;
+	struct oxfrm_state *old;
+	bool replaced = false;
+	int err = 0;
+
+	spin_lock_bh(&sad->lock);
+	old = __oxfrm_state_locate(x);
+	if (!old) {
+		spin_unlock_bh(&sad->lock);
+		return -ESRCH;
+	}
+	oxfrm_state_hold(old);
+	if (old->kstate == OXFRM_STATE_ACQ) {
+		x->mark.v &= x->mark.m;
+		err = __oxfrm_state_insert(x);
+		replaced = !err;
 	}
 	spin_unlock_bh(&sad->lock);
-	return found;
+
+	if (replaced) {
+		oxfrm_state_arm(x, 1);
+		oxfrm_state_unlink(old);
+	} else if (!err) {
+		err = oxfrm_state_update_valid(old, x);
+	}
+	oxfrm_state_put(old);
+	return err;
+}
+
+/* How many states are linked; and in *buckets, the hash's size. */
+unsigned int oxfrm_state_count(struct oxfrm_sad *sad, u32 *buckets)
+{
+	const struct bucket_table *tbl;
+	unsigned int n;
+
+	spin_lock_bh(&sad->lock);
+	n = sad->count;
+	rcu_read_lock();
+	tbl = rht_dereference_rcu(sad->by_spi.ht.tbl, &sad->by_spi.ht);
+	*buckets = tbl->size;
+	rcu_read_unlock();
+	spin_unlock_bh(&sad->lock);
+	return n;
 }
 
 /* Whether any linked state uses @spi for @proto, whatever its destination. */

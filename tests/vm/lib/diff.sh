@@ -46,6 +46,21 @@ run_commands() {
 		"$out" "$out.monitor"
 }
 
+# The stock kernel's states loaded its protocol handlers; they must go
+# before oxfrm takes ESP. Its states die asynchronously: wait for them.
+stock_unload() {
+	local m i
+	for m in esp4 esp6 ah4 ah6; do
+		[ -d /sys/module/$m ] || continue
+		for i in $(seq 50); do
+			rmmod $m 2>/dev/null && break
+			sleep 0.1
+		done
+		[ -d /sys/module/$m ] && fail "cannot unload $m"
+	done
+	return 0
+}
+
 xfrm_diff() {
 	local script=$1 d
 	d=$(mktemp -d)
@@ -53,6 +68,7 @@ xfrm_diff() {
 	modprobe xfrm_user || fail "cannot load xfrm_user"
 	run_commands stock "$script" "$d/stock"
 	rmmod xfrm_user || fail "cannot unload xfrm_user"
+	stock_unload
 
 	oxfrm_load
 	run_commands oxfrm "$script" "$d/oxfrm"

@@ -23,7 +23,9 @@ expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
 }
 
+# oxfrm uses the kernel's algorithm table (xfrm_algo), as esp4 does.
 oxfrm_load() {
+	modprobe xfrm_algo || fail "cannot load xfrm_algo"
 	insmod "$OXFRM_KO" "$@" || fail "insmod oxfrm failed"
 }
 
