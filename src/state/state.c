@@ -311,12 +311,21 @@ struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_lookup);
 
-/* The linked state a new @x would clash with; under sad->lock. */
+/*
+ * The linked state a new @x would clash with; under sad->lock, which keeps
+ * it linked once the RCU section of the hash walk is over.
+ */
 static struct oxfrm_state *__oxfrm_state_locate(struct oxfrm_state *x)
 {
-	return __oxfrm_state_lookup(x->sad, &x->daddr, x->key.spi,
-				    x->key.proto, x->family,
-				    x->mark.v & x->mark.m);
+	struct oxfrm_state *found;
+
+	lockdep_assert_held(&x->sad->lock);
+	rcu_read_lock();
+	found = __oxfrm_state_lookup(x->sad, &x->daddr, x->key.spi,
+				     x->key.proto, x->family,
+				     x->mark.v & x->mark.m);
+	rcu_read_unlock();
+	return found;
 }
 
 /*
