@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xfrmsa: what charon does to SAs that `ip xfrm` cannot, over raw
+ * NETLINK_XFRM, printing each answer decoded and free of clock times so
+ * that the stock kernel's and oxfrm's outputs can be compared.
+ *
+ *   xfrmsa getae DADDR SPI [FLAGS]     GETAE; print the NEWAE reply
+ *   xfrmsa newae DADDR SPI SEQ OSEQ BITMAP BYTES PACKETS
+ *                                      NEWAE (NLM_F_REPLACE) restoring them
+ *   xfrmsa move DADDR SPI              charon's NAT/MOBIKE update: GETSA,
+ *                                      GETAE, DELSA, then NEWSA with the
+ *                                      GETSA reply sent back verbatim plus
+ *                                      REPLAY_VAL and LTIME_VAL
+ *   xfrmsa expire DADDR SPI HARD       a user-sent EXPIRE
+ *
+ * ESP only; DADDR of either family; the SA's mark must be zero.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/xfrm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#ifndef NETLINK_XFRM
+#define NETLINK_XFRM 6
+#endif
+
+static int fd;
+static unsigned int seq;
+static unsigned char reply[1 << 16];
+
+struct req {
+	struct nlmsghdr nh;
+	unsigned char data[8192];
+};
+
+static void *put(struct req *r, const void *p, size_t len)
+{
+	void *at = (char *)r + NLMSG_ALIGN(r->nh.nlmsg_len);
+
+	memcpy(at, p, len);
+	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + len;
+	return at;
+}
+
+static void put_attr(struct req *r, int type, const void *p, size_t len)
+{
+	struct nlattr a = { .nla_len = NLA_HDRLEN + len, .nla_type = type };
+
+	put(r, &a, sizeof(a));
+	put(r, p, len);
+}
+
+static void init(struct req *r, int type, int flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->nh.nlmsg_len = NLMSG_HDRLEN;
+	r->nh.nlmsg_type = type;
+	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	r->nh.nlmsg_seq = ++seq;
+}
+
+/*
+ * Sends @r; returns the errno of its ack (0: ok), and the first message
+ * that answered it in reply[] (*got set) if one did.
+ */
+static int talk(struct req *r, struct nlmsghdr **got)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct nlmsghdr *nh;
+	ssize_t n;
+
+	*got = NULL;
+	if (sendto(fd, r, r->nh.nlmsg_len, 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0)
+		return -errno;
+	for (;;) {
+		n = recv(fd, reply, sizeof(reply), 0);
+		if (n < 0)
+			return -ETIMEDOUT;
+		for (nh = (struct nlmsghdr *)reply; NLMSG_OK(nh, (size_t)n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_seq != r->nh.nlmsg_seq)
+				continue;
+			if (nh->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+			/* A GET's answer comes without an ack. */
+			*got = nh;
+			return 0;
+		}
+	}
+}
+
+static void sa_id(struct xfrm_usersa_id *id, const char *daddr, const char *spi)
+{
+	memset(id, 0, sizeof(*id));
+	id->family = strchr(daddr, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(id->family, daddr, &id->daddr) != 1) {
+		fprintf(stderr, "xfrmsa: bad address %s\n", daddr);
+		exit(2);
+	}
+	id->spi = htonl(strtoul(spi, NULL, 0));
+	id->proto = IPPROTO_ESP;
+}
+
+static struct nlattr *find_attr(struct nlmsghdr *nh, size_t hdr, int type)
+{
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(hdr);
+	struct nlattr *a;
+
+	while (off + NLA_HDRLEN <= nh->nlmsg_len) {
+		a = (struct nlattr *)((char *)nh + off);
+		if (a->nla_len < NLA_HDRLEN)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+		off += NLA_ALIGN(a->nla_len);
+	}
+	return NULL;
+}
+
+static void print_ae(struct nlmsghdr *nh)
+{
+	struct xfrm_aevent_id *id = NLMSG_DATA(nh);
+	struct xfrm_replay_state_esn *esn;
+	struct xfrm_replay_state *rs;
+	struct xfrm_lifetime_cur *lt;
+	struct nlattr *a;
+	unsigned int i;
+
+	printf("newae spi 0x%x reqid %u flags 0x%x len %u\n",
+	       ntohl(id->sa_id.spi), id->reqid, id->flags, nh->nlmsg_len);
+	a = find_attr(nh, sizeof(*id), XFRMA_REPLAY_VAL);
+	if (a) {
+		rs = (void *)(a + 1);
+		printf("  replay len %u seq %u oseq %u bitmap 0x%08x\n",
+		       a->nla_len, rs->seq, rs->oseq, rs->bitmap);
+	}
+	a = find_attr(nh, sizeof(*id), XFRMA_REPLAY_ESN_VAL);
+	if (a) {
+		esn = (void *)(a + 1);
+		printf("  esn len %u bmp_len %u seq %u/%u oseq %u/%u window %u bmp",
+		       a->nla_len, esn->bmp_len, esn->seq_hi, esn->seq,
+		       esn->oseq_hi, esn->oseq, esn->replay_window);
+		for (i = 0; i < esn->bmp_len && i < 4; i++)
+			printf(" %08x", esn->bmp[i]);
+		printf("\n");
+	}
+	a = find_attr(nh, sizeof(*id), XFRMA_LTIME_VAL);
+	if (a) {
+		lt = (void *)(a + 1);
+		printf("  ltime len %u bytes %llu packets %llu use_time %s\n",
+		       a->nla_len, (unsigned long long)lt->bytes,
+		       (unsigned long long)lt->packets,
+		       lt->use_time ? "set" : "0");
+	}
+	a = find_attr(nh, sizeof(*id), XFRMA_REPLAY_THRESH);
+	if (a)
+		printf("  rthresh %u\n", *(__u32 *)(a + 1));
+	a = find_attr(nh, sizeof(*id), XFRMA_ETIMER_THRESH);
+	if (a)
+		printf("  etimer %u\n", *(__u32 *)(a + 1));
+}
+
+static int getae(struct xfrm_usersa_id *id, unsigned int flags,
+		 struct xfrm_replay_state *rs, struct xfrm_lifetime_cur *lt)
+{
+	struct xfrm_aevent_id ae = { .sa_id = *id, .flags = flags };
+	struct nlmsghdr *got;
+	struct nlattr *a;
+	struct req r;
+	int err;
+
+	init(&r, XFRM_MSG_GETAE, 0);
+	put(&r, &ae, sizeof(ae));
+	err = talk(&r, &got);
+	if (err || !got)
+		return err ? err : -ENODATA;
+	if (!rs) {
+		print_ae(got);
+		return 0;
+	}
+	a = find_attr(got, sizeof(ae), XFRMA_REPLAY_VAL);
+	if (a)
+		memcpy(rs, a + 1, sizeof(*rs));
+	a = find_attr(got, sizeof(ae), XFRMA_LTIME_VAL);
+	if (a)
+		memcpy(lt, a + 1, sizeof(*lt));
+	return 0;
+}
+
+static int move(struct xfrm_usersa_id *id)
+{
+	struct xfrm_replay_state rs = { 0 };
+	struct xfrm_lifetime_cur lt = { 0 };
+	static struct req sa;
+	struct nlmsghdr *got;
+	struct req r;
+	int err;
+
+	init(&r, XFRM_MSG_GETSA, 0);
+	put(&r, id, sizeof(*id));
+	err = talk(&r, &got);
+	printf("getsa %d\n", err);
+	if (err || !got)
+		return 1;
+	/* The reply, verbatim, becomes the new request's payload. */
+	init(&sa, XFRM_MSG_NEWSA, 0);
+	put(&sa, NLMSG_DATA(got), got->nlmsg_len - NLMSG_HDRLEN);
+	err = getae(id, 0, &rs, &lt);
+	printf("getae %d\n", err);
+	init(&r, XFRM_MSG_DELSA, 0);
+	put(&r, id, sizeof(*id));
+	printf("delsa %d\n", talk(&r, &got));
+	put_attr(&sa, XFRMA_REPLAY_VAL, &rs, sizeof(rs));
+	put_attr(&sa, XFRMA_LTIME_VAL, &lt, sizeof(lt));
+	printf("newsa %d\n", talk(&sa, &got));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	struct xfrm_usersa_id id;
+	struct nlmsghdr *got;
+	struct req r;
+	int one = 1;
+
+	if (argc < 4)
+		goto usage;
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_XFRM);
+	if (fd < 0) {
+		perror("xfrmsa: socket");
+		return 1;
+	}
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	sa_id(&id, argv[2], argv[3]);
+
+	if (!strcmp(argv[1], "getae")) {
+		printf("getae %d\n", getae(&id, argc > 4 ? strtoul(argv[4], NULL, 0) : 0,
+					   NULL, NULL));
+		return 0;
+	}
+	if (!strcmp(argv[1], "newae") && argc == 9) {
+		struct xfrm_aevent_id ae = { .sa_id = id };
+		struct xfrm_replay_state rs = {
+			.seq = strtoul(argv[4], NULL, 0),
+			.oseq = strtoul(argv[5], NULL, 0),
+			.bitmap = strtoul(argv[6], NULL, 0),
+		};
+		struct xfrm_lifetime_cur lt = {
+			.bytes = strtoull(argv[7], NULL, 0),
+			.packets = strtoull(argv[8], NULL, 0),
+		};
+
+		init(&r, XFRM_MSG_NEWAE, NLM_F_REPLACE);
+		put(&r, &ae, sizeof(ae));
+		put_attr(&r, XFRMA_REPLAY_VAL, &rs, sizeof(rs));
+		put_attr(&r, XFRMA_LTIME_VAL, &lt, sizeof(lt));
+		printf("newae %d\n", talk(&r, &got));
+		/* Without NLM_F_REPLACE the stock kernel refuses. */
+		r.nh.nlmsg_flags &= ~NLM_F_REPLACE;
+		r.nh.nlmsg_seq = ++seq;
+		printf("newae without replace %d\n", talk(&r, &got));
+		return 0;
+	}
+	if (!strcmp(argv[1], "move"))
+		return move(&id);
+	if (!strcmp(argv[1], "expire") && argc == 5) {
+		struct xfrm_user_expire ue = { 0 };
+
+		ue.state.id.daddr = id.daddr;
+		ue.state.id.spi = id.spi;
+		ue.state.id.proto = id.proto;
+		ue.state.family = id.family;
+		ue.hard = atoi(argv[4]);
+		init(&r, XFRM_MSG_EXPIRE, 0);
+		put(&r, &ue, sizeof(ue));
+		printf("expire %d\n", talk(&r, &got));
+		return 0;
+	}
+usage:
+	fprintf(stderr, "usage: xfrmsa getae|newae|move|expire DADDR SPI ...\n");
+	return 2;
+}
