@@ -449,6 +449,7 @@ out:
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_add);
 
 /*
  * Brings the linked state @x names up to date, as UPDSA does in place:
@@ -518,6 +519,7 @@ int oxfrm_state_update(struct oxfrm_state *x)
 	oxfrm_state_put(old);
 	return err;
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_update);
 
 /* How many states are linked; and in *buckets, the hash's size. */
 unsigned int oxfrm_state_count(struct oxfrm_sad *sad, u32 *buckets)
