@@ -38,7 +38,7 @@ stock)
 	kver=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h")
 	image=/boot/vmlinuz-$kver
 	modroot=/
-	mem=1024
+	mem=2048
 	;;
 debug)
 	dk=$("$top/scripts/debug-kernel.sh") || die "the debug kernel does not build"

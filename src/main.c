@@ -113,20 +113,27 @@ static int __init oxfrm_init(void)
 	 * may fail after that. Until the namespaces are ready, the handlers
 	 * drop what they receive.
 	 */
-	err = oxfrm_proto_init();
+	err = oxfrm_state_init();
 	if (err)
 		return err;
+	err = oxfrm_proto_init();
+	if (err)
+		goto err_proto;
 
 	err = register_pernet_subsys(&oxfrm_net_ops);
-	if (err) {
-		oxfrm_proto_exit();
-		return err;
-	}
+	if (err)
+		goto err_pernet;
 	oxfrm_input_enable();
 
 	oxfrm_km_init();
 	pr_info("loaded\n");
 	return 0;
+
+err_pernet:
+	oxfrm_proto_exit();
+err_proto:
+	oxfrm_state_exit();
+	return err;
 }
 
 static void __exit oxfrm_exit(void)
@@ -135,6 +142,7 @@ static void __exit oxfrm_exit(void)
 	/* Waits for handlers still running: none runs after this. */
 	oxfrm_proto_exit();
 	unregister_pernet_subsys(&oxfrm_net_ops);
+	oxfrm_state_exit();
 	pr_info("unloaded\n");
 }
 

@@ -34,6 +34,35 @@ struct oxfrm_state_key {
 	u8 zero[3];
 };
 
+/*
+ * The second key: a state's endpoints and reqid, zero past the family's
+ * address bytes. Larval states are found by it, and (with the data path)
+ * the SAs of a policy's templates.
+ */
+struct oxfrm_state_dkey {
+	xfrm_address_t daddr;
+	xfrm_address_t saddr;
+	u32 reqid;
+	u16 family;
+	u16 zero;
+};
+
+/*
+ * An entry of sad->all: a state, or the marker of a dump that spans several
+ * recvmsg() calls, which resumes after it whatever came or went meanwhile.
+ */
+struct oxfrm_sad_entry {
+	struct list_head list;
+	bool marker;
+};
+
+/* A walk over sad->all in parts (oxfrm_sad_walk()). */
+struct oxfrm_sad_walk {
+	struct oxfrm_sad_entry entry;	/* in sad->all while paused */
+	bool started;
+	bool done;
+};
+
 /* What the key manager sees of a state's life (x->kstate). */
 enum oxfrm_kstate {
 	OXFRM_STATE_ACQ,	/* larval: waiting for the key manager */
@@ -49,7 +78,9 @@ struct oxfrm_sad {
 	struct oxfrm_net *on;		/* NULL for a detached SAD (KUnit) */
 	spinlock_t lock;		/* writers; taken with _bh */
 	struct rhltable by_spi;		/* (SPI, proto) -> states, newest first */
-	struct list_head all;		/* every linked state, newest first */
+	struct rhltable by_dst;		/* oxfrm_state_dkey -> states */
+	struct rhltable by_seq;		/* acquire sequence -> states (seq != 0) */
+	struct list_head all;		/* oxfrm_sad_entry: newest state first */
 	unsigned int count;		/* linked states */
 	atomic_t nr_states;		/* allocated, not yet freed */
 	struct llist_head gc_list;	/* states whose last reference went */
@@ -60,8 +91,11 @@ struct crypto_aead;
 
 struct oxfrm_state {
 	struct oxfrm_state_key key;
+	struct oxfrm_state_dkey dkey;	/* set when linked */
 	struct rhlist_head by_spi;
-	struct list_head all;
+	struct rhlist_head by_dst;
+	struct rhlist_head by_seq;
+	struct oxfrm_sad_entry all;
 	struct llist_node gc;
 	refcount_t refcnt;
 	struct oxfrm_sad *sad;
@@ -80,7 +114,7 @@ struct oxfrm_state {
 	struct xfrm_mark smark;		/* (u) XFRMA_SET_MARK(_MASK) */
 	u32 if_id;			/* (u) */
 	u32 reqid;
-	u32 seq;			/* the key manager's acquire sequence */
+	u32 seq;			/* acquire sequence; fixed once linked */
 	u32 extra_flags;		/* XFRM_SA_XFLAG_* */
 	u32 tfcpad;
 	u8 mode;
@@ -121,6 +155,8 @@ struct oxfrm_state {
 };
 
 /* state.c */
+int oxfrm_state_init(void);
+void oxfrm_state_exit(void);
 int oxfrm_state_net_init(struct oxfrm_net *on);
 void oxfrm_state_net_exit(struct oxfrm_net *on);
 int oxfrm_sad_init(struct oxfrm_sad *sad);
@@ -146,6 +182,10 @@ struct oxfrm_state *oxfrm_state_find_acq_byseq(struct oxfrm_sad *sad,
 					       const struct oxfrm_state *want,
 					       u32 seq);
 unsigned int oxfrm_state_count(struct oxfrm_sad *sad, u32 *buckets);
+void oxfrm_sad_walk_init(struct oxfrm_sad_walk *w);
+int oxfrm_sad_walk(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w,
+		   int (*fn)(struct oxfrm_state *x, void *arg), void *arg);
+void oxfrm_sad_walk_done(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w);
 bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto);
 void oxfrm_state_put(struct oxfrm_state *x);
 

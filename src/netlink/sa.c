@@ -172,101 +172,107 @@ int oxfrm_nl_flush_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 	return 0;
 }
 
-/* Dumps: the filter lives in cb->args[1], the resume position in args[0]. */
-struct oxfrm_nl_sa_filter {
+/*
+ * A dump's state between recvmsg() calls, in cb->args[0]: its filter, and
+ * a walk that resumes after its marker in the SAD's list, so states added
+ * or deleted meanwhile never make it skip or repeat another.
+ */
+struct oxfrm_nl_sa_dump {
+	struct oxfrm_sad_walk walk;
 	struct xfrm_address_filter addr;
 	bool has_addr;
 	u8 proto;
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
 };
 
 static bool oxfrm_nl_sa_match(const struct oxfrm_state *x,
-			      const struct oxfrm_nl_sa_filter *f)
+			      const struct oxfrm_nl_sa_dump *d)
 {
-	if (!xfrm_id_proto_match(x->key.proto, f->proto))
+	if (!xfrm_id_proto_match(x->key.proto, d->proto))
 		return false;
-	if (!f->has_addr)
+	if (!d->has_addr)
 		return true;
-	if ((f->addr.family == AF_INET || f->addr.family == AF_INET6) &&
-	    x->family != f->addr.family)
+	if ((d->addr.family == AF_INET || d->addr.family == AF_INET6) &&
+	    x->family != d->addr.family)
 		return false;
-	return addr_match(&x->saddr, &f->addr.saddr, f->addr.splen) &&
-	       addr_match(&x->daddr, &f->addr.daddr, f->addr.dplen);
+	return addr_match(&x->saddr, &d->addr.saddr, d->addr.splen) &&
+	       addr_match(&x->daddr, &d->addr.daddr, d->addr.dplen);
 }
 
 /*
  * Parsed on the first call, as xfrm_user does, so that an error ends the
  * dump (NLMSG_DONE with the errno and ext ack) rather than refusing it.
  */
-static int oxfrm_nl_dump_sa_filter(struct netlink_callback *cb)
+static int oxfrm_nl_dump_sa_start(struct netlink_callback *cb)
 {
 	struct nlattr *attrs[XFRMA_MAX + 1];
-	struct oxfrm_nl_sa_filter *f;
+	struct oxfrm_nl_sa_dump *d;
 	int err;
 
 	err = nlmsg_parse_deprecated(cb->nlh, 0, attrs, XFRMA_MAX,
 				     oxfrm_nla_policy, cb->extack);
 	if (err < 0)
 		return err;
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
-	if (!f)
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
 		return -ENOMEM;
 	if (attrs[XFRMA_ADDRESS_FILTER]) {
-		memcpy(&f->addr, nla_data(attrs[XFRMA_ADDRESS_FILTER]),
-		       sizeof(f->addr));
-		if (f->addr.splen > 128 || f->addr.dplen > 128) {
-			kfree(f);
+		memcpy(&d->addr, nla_data(attrs[XFRMA_ADDRESS_FILTER]),
+		       sizeof(d->addr));
+		if (d->addr.splen > 128 || d->addr.dplen > 128) {
+			kfree(d);
 			return -EINVAL;
 		}
-		f->has_addr = true;
+		d->has_addr = true;
 	}
 	if (attrs[XFRMA_PROTO])
-		f->proto = nla_get_u8(attrs[XFRMA_PROTO]);
-	cb->args[0] = 0;
-	cb->args[1] = (long)f;
+		d->proto = nla_get_u8(attrs[XFRMA_PROTO]);
+	oxfrm_sad_walk_init(&d->walk);
+	cb->args[0] = (long)d;
 	return 0;
 }
 
-/*
- * Newest first, resuming by position: a state linked or unlinked between
- * two parts of a dump can shift what the next part starts with (the stock
- * kernel keeps a marker in its list instead).
- */
+/* Under sad->lock: non-zero (a full skb) pauses the walk before @x. */
+static int oxfrm_nl_dump_one_sa(struct oxfrm_state *x, void *arg)
+{
+	struct oxfrm_nl_sa_dump *d = arg;
+
+	if (!oxfrm_nl_sa_match(x, d))
+		return 0;
+	return oxfrm_nl_put_sa(d->skb, x, XFRM_MSG_NEWSA,
+			       NETLINK_CB(d->cb->skb).portid,
+			       d->cb->nlh->nlmsg_seq, NLM_F_MULTI);
+}
+
+/* Newest first, as the stock kernel lists them. */
 int oxfrm_nl_dump_sa(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
-	const struct oxfrm_nl_sa_filter *f;
-	struct oxfrm_sad *sad = on->sad;
-	struct oxfrm_state *x;
-	long pos = 0;
+	struct oxfrm_nl_sa_dump *d;
 	int err;
 
-	if (!cb->args[1]) {
-		err = oxfrm_nl_dump_sa_filter(cb);
+	if (!cb->args[0]) {
+		err = oxfrm_nl_dump_sa_start(cb);
 		if (err)
 			return err;
 	}
-	f = (void *)cb->args[1];
-
-	spin_lock_bh(&sad->lock);
-	list_for_each_entry(x, &sad->all, all) {
-		if (pos++ < cb->args[0])
-			continue;
-		if (oxfrm_nl_sa_match(x, f) &&
-		    oxfrm_nl_put_sa(skb, x, XFRM_MSG_NEWSA,
-				    NETLINK_CB(cb->skb).portid,
-				    cb->nlh->nlmsg_seq, NLM_F_MULTI)) {
-			pos--;
-			break;
-		}
-	}
-	spin_unlock_bh(&sad->lock);
-	cb->args[0] = pos;
+	d = (void *)cb->args[0];
+	d->skb = skb;
+	d->cb = cb;
+	oxfrm_sad_walk(on->sad, &d->walk, oxfrm_nl_dump_one_sa, d);
 	return skb->len;
 }
 
 int oxfrm_nl_dump_sa_done(struct netlink_callback *cb)
 {
-	kfree((void *)cb->args[1]);
+	struct oxfrm_net *on = oxfrm_pernet(sock_net(cb->skb->sk));
+	struct oxfrm_nl_sa_dump *d = (void *)cb->args[0];
+
+	if (d) {
+		oxfrm_sad_walk_done(on->sad, &d->walk);
+		kfree(d);
+	}
 	return 0;
 }
 

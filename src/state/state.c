@@ -14,6 +14,8 @@
 #include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
 
+static struct kmem_cache *oxfrm_state_cachep __read_mostly;
+
 static const struct rhashtable_params oxfrm_state_params = {
 	.key_len = sizeof(struct oxfrm_state_key),
 	.key_offset = offsetof(struct oxfrm_state, key),
@@ -21,6 +23,40 @@ static const struct rhashtable_params oxfrm_state_params = {
 	.max_size = OXFRM_SAD_HASH_MAX,
 	.automatic_shrinking = true,
 };
+
+static const struct rhashtable_params oxfrm_state_dst_params = {
+	.key_len = sizeof(struct oxfrm_state_dkey),
+	.key_offset = offsetof(struct oxfrm_state, dkey),
+	.head_offset = offsetof(struct oxfrm_state, by_dst),
+	.max_size = OXFRM_SAD_HASH_MAX,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params oxfrm_state_seq_params = {
+	.key_len = sizeof(u32),
+	.key_offset = offsetof(struct oxfrm_state, seq),
+	.head_offset = offsetof(struct oxfrm_state, by_seq),
+	.max_size = OXFRM_SAD_HASH_MAX,
+	.automatic_shrinking = true,
+};
+
+/* Only the family's address bytes count, as in xfrm_addr_equal(). */
+static void oxfrm_state_dkey_init(struct oxfrm_state_dkey *key,
+				  const xfrm_address_t *daddr,
+				  const xfrm_address_t *saddr, u32 reqid,
+				  u16 family)
+{
+	memset(key, 0, sizeof(*key));
+	if (family == AF_INET6) {
+		key->daddr = *daddr;
+		key->saddr = *saddr;
+	} else {
+		key->daddr.a4 = daddr->a4;
+		key->saddr.a4 = saddr->a4;
+	}
+	key->reqid = reqid;
+	key->family = family;
+}
 
 static void oxfrm_state_key_init(struct oxfrm_state_key *key, __be32 spi,
 				 u8 proto)
@@ -49,7 +85,7 @@ static void oxfrm_state_free(struct oxfrm_state *x)
 	kfree_sensitive(x->aalg);
 	kfree_sensitive(x->ealg);
 	kfree(x->replay_esn);
-	kfree(x);
+	kmem_cache_free(oxfrm_state_cachep, x);
 	if (atomic_dec_and_test(&sad->nr_states))
 		wake_up_var(&sad->nr_states);
 }
@@ -68,6 +104,8 @@ static void oxfrm_sad_gc(struct work_struct *work)
 
 int oxfrm_sad_init(struct oxfrm_sad *sad)
 {
+	int err;
+
 	sad->on = NULL;
 	spin_lock_init(&sad->lock);
 	INIT_LIST_HEAD(&sad->all);
@@ -75,7 +113,21 @@ int oxfrm_sad_init(struct oxfrm_sad *sad)
 	atomic_set(&sad->nr_states, 0);
 	init_llist_head(&sad->gc_list);
 	INIT_WORK(&sad->gc_work, oxfrm_sad_gc);
-	return rhltable_init(&sad->by_spi, &oxfrm_state_params);
+	err = rhltable_init(&sad->by_spi, &oxfrm_state_params);
+	if (err)
+		return err;
+	err = rhltable_init(&sad->by_dst, &oxfrm_state_dst_params);
+	if (err)
+		goto fail_dst;
+	err = rhltable_init(&sad->by_seq, &oxfrm_state_seq_params);
+	if (err)
+		goto fail_seq;
+	return 0;
+fail_seq:
+	rhltable_destroy(&sad->by_dst);
+fail_dst:
+	rhltable_destroy(&sad->by_spi);
+	return err;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_init);
 
@@ -88,6 +140,8 @@ void oxfrm_sad_destroy(struct oxfrm_sad *sad)
 	oxfrm_state_flush(sad);
 	wait_var_event(&sad->nr_states, !atomic_read(&sad->nr_states));
 	flush_work(&sad->gc_work);
+	rhltable_destroy(&sad->by_seq);
+	rhltable_destroy(&sad->by_dst);
 	rhltable_destroy(&sad->by_spi);
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_destroy);
@@ -101,12 +155,12 @@ void oxfrm_state_arm(struct oxfrm_state *x, unsigned int seconds)
 /* A new state: no limits, added now, with the caller's reference. */
 struct oxfrm_state *oxfrm_state_alloc(struct oxfrm_sad *sad, gfp_t gfp)
 {
-	struct oxfrm_state *x = kzalloc(sizeof(*x), gfp);
+	struct oxfrm_state *x = kmem_cache_zalloc(oxfrm_state_cachep, gfp);
 
 	if (!x)
 		return NULL;
 	refcount_set(&x->refcnt, 1);
-	INIT_LIST_HEAD(&x->all);
+	INIT_LIST_HEAD(&x->all.list);
 	spin_lock_init(&x->lock);
 	timer_setup(&x->timer, oxfrm_state_timer, 0);
 	x->lft.soft_byte_limit = XFRM_INF;
@@ -152,14 +206,30 @@ int __oxfrm_state_insert(struct oxfrm_state *x)
 	int err;
 
 	lockdep_assert_held(&sad->lock);
+	oxfrm_state_dkey_init(&x->dkey, &x->daddr, &x->saddr, x->reqid,
+			      x->family);
 	err = rhltable_insert(&sad->by_spi, &x->by_spi, oxfrm_state_params);
 	if (err)
 		return err;
+	err = rhltable_insert(&sad->by_dst, &x->by_dst, oxfrm_state_dst_params);
+	if (err)
+		goto fail_dst;
+	if (x->seq) {
+		err = rhltable_insert(&sad->by_seq, &x->by_seq,
+				      oxfrm_state_seq_params);
+		if (err)
+			goto fail_seq;
+	}
 	oxfrm_state_hold(x);
-	list_add(&x->all, &sad->all);
+	list_add(&x->all.list, &sad->all);
 	x->linked = true;
 	sad->count++;
 	return 0;
+fail_seq:
+	rhltable_remove(&sad->by_dst, &x->by_dst, oxfrm_state_dst_params);
+fail_dst:
+	rhltable_remove(&sad->by_spi, &x->by_spi, oxfrm_state_params);
+	return err;
 }
 
 int oxfrm_state_insert(struct oxfrm_state *x)
@@ -202,6 +272,9 @@ static void __oxfrm_state_unhash(struct oxfrm_state *x)
 	struct oxfrm_sad *sad = x->sad;
 
 	rhltable_remove(&sad->by_spi, &x->by_spi, oxfrm_state_params);
+	rhltable_remove(&sad->by_dst, &x->by_dst, oxfrm_state_dst_params);
+	if (x->seq)
+		rhltable_remove(&sad->by_seq, &x->by_seq, oxfrm_state_seq_params);
 	x->linked = false;
 	x->dead = true;
 	sad->count--;
@@ -220,7 +293,7 @@ bool oxfrm_state_unlink(struct oxfrm_state *x)
 	was_linked = x->linked;
 	if (was_linked) {
 		__oxfrm_state_unhash(x);
-		list_del_init(&x->all);
+		list_del_init(&x->all.list);
 	}
 	spin_unlock_bh(&sad->lock);
 	if (was_linked)
@@ -235,23 +308,27 @@ EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_unlink);
  */
 unsigned int oxfrm_state_flush_proto(struct oxfrm_sad *sad, u8 proto)
 {
-	struct oxfrm_state *x, *next;
+	struct oxfrm_sad_entry *e, *next;
+	struct oxfrm_state *x;
 	unsigned int n = 0;
 	LIST_HEAD(dead);
 
 	spin_lock_bh(&sad->lock);
-	list_for_each_entry_safe(x, next, &sad->all, all) {
+	list_for_each_entry_safe(e, next, &sad->all, list) {
+		if (e->marker)
+			continue;
+		x = container_of(e, struct oxfrm_state, all);
 		if (!xfrm_id_proto_match(x->key.proto, proto))
 			continue;
 		__oxfrm_state_unhash(x);
-		list_move_tail(&x->all, &dead);
+		list_move_tail(&x->all.list, &dead);
 		n++;
 	}
 	spin_unlock_bh(&sad->lock);
 
-	list_for_each_entry_safe(x, next, &dead, all) {
-		list_del_init(&x->all);
-		oxfrm_state_put(x);
+	list_for_each_entry_safe(e, next, &dead, list) {
+		list_del_init(&e->list);
+		oxfrm_state_put(container_of(e, struct oxfrm_state, all));
 	}
 	return n;
 }
@@ -335,13 +412,21 @@ static struct oxfrm_state *__oxfrm_state_locate(struct oxfrm_state *x)
 static struct oxfrm_state *__oxfrm_state_find_acq_byseq(struct oxfrm_sad *sad,
 							u32 seq, u32 mark)
 {
-	struct oxfrm_state *x;
+	struct oxfrm_state *x, *found = NULL;
+	struct rhlist_head *list, *pos;
 
-	list_for_each_entry(x, &sad->all, all)
-		if (x->seq == seq && x->kstate == OXFRM_STATE_ACQ &&
-		    (mark & x->mark.m) == x->mark.v)
-			return x;
-	return NULL;
+	lockdep_assert_held(&sad->lock);
+	rcu_read_lock();
+	list = rhltable_lookup(&sad->by_seq, &seq, oxfrm_state_seq_params);
+	rhl_for_each_entry_rcu(x, pos, list, by_seq) {
+		if (x->kstate == OXFRM_STATE_ACQ &&
+		    (mark & x->mark.m) == x->mark.v) {
+			found = x;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
 }
 
 /*
@@ -375,20 +460,26 @@ static struct oxfrm_state *__oxfrm_state_find_acq(struct oxfrm_sad *sad,
 						  const struct oxfrm_state *want)
 {
 	u32 mark = want->mark.v & want->mark.m;
-	struct oxfrm_state *x;
+	struct oxfrm_state *x, *found = NULL;
+	struct rhlist_head *list, *pos;
+	struct oxfrm_state_dkey key;
 
-	list_for_each_entry(x, &sad->all, all) {
+	lockdep_assert_held(&sad->lock);
+	oxfrm_state_dkey_init(&key, &want->daddr, &want->saddr, want->reqid,
+			      want->family);
+	rcu_read_lock();
+	list = rhltable_lookup(&sad->by_dst, &key, oxfrm_state_dst_params);
+	rhl_for_each_entry_rcu(x, pos, list, by_dst) {
 		if (x->kstate != OXFRM_STATE_ACQ || x->key.spi ||
 		    x->key.proto != want->key.proto ||
-		    x->reqid != want->reqid || x->mode != want->mode ||
-		    x->family != want->family ||
-		    (mark & x->mark.m) != x->mark.v ||
-		    !oxfrm_addr_equal(&x->daddr, &want->daddr, x->family) ||
-		    !oxfrm_addr_equal(&x->saddr, &want->saddr, x->family))
+		    x->mode != want->mode ||
+		    (mark & x->mark.m) != x->mark.v)
 			continue;
-		return x;
+		found = x;
+		break;
 	}
-	return NULL;
+	rcu_read_unlock();
+	return found;
 }
 
 /* As __oxfrm_state_find_acq(), with a reference; for ALLOCSPI. */
@@ -521,6 +612,59 @@ int oxfrm_state_update(struct oxfrm_state *x)
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_update);
 
+void oxfrm_sad_walk_init(struct oxfrm_sad_walk *w)
+{
+	INIT_LIST_HEAD(&w->entry.list);
+	w->entry.marker = true;
+	w->started = false;
+	w->done = false;
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_walk_init);
+
+/*
+ * Calls @fn for each linked state, newest first, under sad->lock, from
+ * where the walk paused. When @fn returns non-zero, the walk pauses before
+ * that state (which comes first next time) and returns what @fn returned;
+ * 0 once every state was seen.
+ */
+int oxfrm_sad_walk(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w,
+		   int (*fn)(struct oxfrm_state *x, void *arg), void *arg)
+{
+	struct oxfrm_sad_entry *e;
+	struct list_head *pos;
+	int ret = 0;
+
+	if (w->done)
+		return 0;
+	spin_lock_bh(&sad->lock);
+	pos = w->started ? w->entry.list.next : sad->all.next;
+	list_del_init(&w->entry.list);
+	w->started = true;
+	for (; pos != &sad->all; pos = pos->next) {
+		e = list_entry(pos, struct oxfrm_sad_entry, list);
+		if (e->marker)
+			continue;
+		ret = fn(container_of(e, struct oxfrm_state, all), arg);
+		if (ret) {
+			list_add_tail(&w->entry.list, pos);
+			break;
+		}
+	}
+	w->done = !ret;
+	spin_unlock_bh(&sad->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_walk);
+
+/* Takes a paused walk's marker out of the list. */
+void oxfrm_sad_walk_done(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w)
+{
+	spin_lock_bh(&sad->lock);
+	list_del_init(&w->entry.list);
+	spin_unlock_bh(&sad->lock);
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_walk_done);
+
 /* How many states are linked; and in *buckets, the hash's size. */
 unsigned int oxfrm_state_count(struct oxfrm_sad *sad, u32 *buckets)
 {
@@ -548,6 +692,19 @@ bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto)
 	used = rhltable_lookup(&sad->by_spi, &key, oxfrm_state_params);
 	rcu_read_unlock();
 	return used;
+}
+
+/* States come from their own cache: kmalloc would round them up a lot. */
+int __init oxfrm_state_init(void)
+{
+	oxfrm_state_cachep = KMEM_CACHE(oxfrm_state, SLAB_HWCACHE_ALIGN);
+	return oxfrm_state_cachep ? 0 : -ENOMEM;
+}
+
+/* After every namespace's SAD is gone, and every state with it. */
+void oxfrm_state_exit(void)
+{
+	kmem_cache_destroy(oxfrm_state_cachep);
 }
 
 int oxfrm_state_net_init(struct oxfrm_net *on)

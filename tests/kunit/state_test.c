@@ -201,11 +201,63 @@ static void oxfrm_state_test_alloc_spi(struct kunit *test)
 	oxfrm_sad_destroy(sad);
 }
 
+struct oxfrm_state_test_walk {
+	struct oxfrm_state *seen[16];
+	int n, stop_at;
+};
+
+static int oxfrm_state_test_visit(struct oxfrm_state *x, void *arg)
+{
+	struct oxfrm_state_test_walk *w = arg;
+
+	if (w->n == w->stop_at)
+		return -EMSGSIZE;
+	w->seen[w->n++] = x;
+	return 0;
+}
+
+/* A walk in parts sees each state once, whatever goes meanwhile. */
+static void oxfrm_state_test_walk_parts(struct kunit *test)
+{
+	struct oxfrm_sad *sad = oxfrm_state_test_sad(test);
+	struct oxfrm_state_test_walk w = { .stop_at = 3 };
+	struct oxfrm_state *x[8];
+	struct oxfrm_sad_walk walk;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		x[i] = oxfrm_state_test_add(test, sad, 1, 0x300 + i, 0, 0);
+	oxfrm_sad_walk_init(&walk);
+	/* Newest first: x[7], x[6], x[5], then a pause before x[4]. */
+	KUNIT_EXPECT_EQ(test, oxfrm_sad_walk(sad, &walk, oxfrm_state_test_visit, &w),
+			-EMSGSIZE);
+	KUNIT_ASSERT_EQ(test, w.n, 3);
+	KUNIT_EXPECT_PTR_EQ(test, w.seen[2], x[5]);
+	/* The one it paused before, and one already seen, go. */
+	oxfrm_state_unlink(x[4]);
+	oxfrm_state_unlink(x[6]);
+	oxfrm_state_test_add(test, sad, 1, 0x400, 0, 0);
+	w.stop_at = 16;
+	KUNIT_EXPECT_EQ(test, oxfrm_sad_walk(sad, &walk, oxfrm_state_test_visit, &w), 0);
+	KUNIT_ASSERT_EQ(test, w.n, 7);
+	KUNIT_EXPECT_PTR_EQ(test, w.seen[3], x[3]);
+	KUNIT_EXPECT_PTR_EQ(test, w.seen[6], x[0]);
+	/* Done: nothing more, and no marker left behind. */
+	KUNIT_EXPECT_EQ(test, oxfrm_sad_walk(sad, &walk, oxfrm_state_test_visit, &w), 0);
+	KUNIT_EXPECT_EQ(test, w.n, 7);
+	oxfrm_sad_walk_done(sad, &walk);
+	KUNIT_EXPECT_TRUE(test, list_empty(&walk.entry.list));
+	oxfrm_state_flush(sad);
+	KUNIT_EXPECT_TRUE(test, list_empty(&sad->all));
+	oxfrm_sad_destroy(sad);
+}
+
 static struct kunit_case oxfrm_state_test_cases[] = {
 	KUNIT_CASE(oxfrm_state_test_lookup),
 	KUNIT_CASE(oxfrm_state_test_marks),
 	KUNIT_CASE(oxfrm_state_test_grow_flush),
 	KUNIT_CASE(oxfrm_state_test_alloc_spi),
+	KUNIT_CASE(oxfrm_state_test_walk_parts),
 	{ }
 };
 
