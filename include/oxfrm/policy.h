@@ -88,7 +88,7 @@ struct oxfrm_spd {
 	struct list_head tuples[OXFRM_SPD_FAMILIES][XFRM_POLICY_MAX]
 			       [XFRM_POLICY_TYPE_MAX];
 	unsigned int count[XFRM_POLICY_MAX];	/* linked, per direction */
-	u32 idx_generator;		/* as net->xfrm.idx_generator */
+	u32 idx_generator;		/* detached SPDs (KUnit) only */
 	u64 seq;			/* insertion order, for priority ties */
 	/* What the stock kernel reports of its hash tables (SPDINFO). */
 	unsigned int bydst_hmask[XFRM_POLICY_MAX];

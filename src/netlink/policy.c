@@ -3,7 +3,8 @@
  * NETLINK_XFRM requests on policies and the events they raise, in
  * xfrm_user's formats: NEWPOLICY, UPDPOLICY, GETPOLICY (single and dump),
  * DELPOLICY, FLUSHPOLICY, POLEXPIRE (sent by a key manager, and raised by
- * lifetimes), GETSPDINFO and NEWSPDINFO.
+ * lifetimes), GETSPDINFO and NEWSPDINFO. Dumps also list the per-socket
+ * policies the kernel's own SPD holds, as the stock kernel's do.
  */
 
 #include <linux/security.h>
@@ -436,7 +437,76 @@ out:
 	return 0;
 }
 
-/* Dumps: the resume marker lives in cb->args, as the stock kernel's. */
+/*
+ * Per-socket policies live in the kernel's own SPD (see km.c), where the
+ * stock kernel's dumps find them too, reported with direction
+ * XFRM_POLICY_MAX + dir. A dump lists them after oxfrm's policies: the
+ * stock kernel lists all by age, and IKE sockets are older than the
+ * policies of the SAs they negotiate.
+ */
+static int oxfrm_nl_put_sk_policy(struct sk_buff *skb, struct xfrm_policy *xp,
+				  int dir, u32 portid, u32 seq)
+{
+	struct xfrm_user_tmpl vec[XFRM_MAX_DEPTH];
+	struct xfrm_userpolicy_info *p;
+	struct xfrm_userpolicy_type upt;
+	struct nlmsghdr *nlh;
+	int i;
+
+	if (xp->xfrm_nr > XFRM_MAX_DEPTH)
+		return -ENOBUFS;
+	nlh = nlmsg_put(skb, portid, seq, XFRM_MSG_NEWPOLICY, sizeof(*p),
+			NLM_F_MULTI);
+	if (!nlh)
+		return -EMSGSIZE;
+	p = nlmsg_data(nlh);
+	memset(p, 0, sizeof(*p));
+	memcpy(&p->sel, &xp->selector, sizeof(p->sel));
+	p->lft = xp->lft;
+	memcpy(&p->curlft, &xp->curlft, sizeof(p->curlft));
+	p->priority = xp->priority;
+	p->index = xp->index;
+	p->sel.family = xp->family;
+	p->dir = dir;
+	p->action = xp->action;
+	p->flags = xp->flags;
+	for (i = 0; i < xp->xfrm_nr; i++) {
+		const struct xfrm_tmpl *kp = &xp->xfrm_vec[i];
+		struct xfrm_user_tmpl *up = &vec[i];
+
+		memset(up, 0, sizeof(*up));
+		memcpy(&up->id, &kp->id, sizeof(up->id));
+		up->family = kp->encap_family;
+		memcpy(&up->saddr, &kp->saddr, sizeof(up->saddr));
+		up->reqid = kp->reqid;
+		up->mode = kp->mode;
+		up->share = kp->share;
+		up->optional = kp->optional;
+		up->aalgos = kp->aalgos;
+		up->ealgos = kp->ealgos;
+		up->calgos = kp->calgos;
+	}
+	memset(&upt, 0, sizeof(upt));
+	upt.type = xp->type;
+	if ((xp->xfrm_nr &&
+	     nla_put(skb, XFRMA_TMPL, xp->xfrm_nr * sizeof(vec[0]), vec)) ||
+	    nla_put(skb, XFRMA_POLICY_TYPE, sizeof(upt), &upt) ||
+	    ((xp->mark.v | xp->mark.m) &&
+	     nla_put(skb, XFRMA_MARK, sizeof(xp->mark), &xp->mark)) ||
+	    (xp->if_id && nla_put_u32(skb, XFRMA_IF_ID, xp->if_id))) {
+		nlmsg_cancel(skb, nlh);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, nlh);
+	return 0;
+}
+
+/* Dumps: oxfrm's resume marker lives in cb->args, as the stock kernel's. */
+struct oxfrm_nl_policy_dump_state {
+	struct oxfrm_spd_walk w;
+	struct xfrm_policy_walk *sk_walk;	/* then the kernel's SPD */
+};
+
 struct oxfrm_nl_policy_dump {
 	struct sk_buff *skb;
 	u32 portid;
@@ -450,31 +520,53 @@ static int oxfrm_nl_dump_one_policy(struct oxfrm_policy *pol, void *arg)
 	return oxfrm_nl_put_policy(d->skb, pol, d->portid, d->seq, NLM_F_MULTI);
 }
 
+static int oxfrm_nl_dump_one_sk_policy(struct xfrm_policy *xp, int dir,
+				       int count, void *arg)
+{
+	struct oxfrm_nl_policy_dump *d = arg;
+
+	return oxfrm_nl_put_sk_policy(d->skb, xp, dir, d->portid, d->seq);
+}
+
 int oxfrm_nl_dump_policy(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
-	struct oxfrm_spd_walk *w = (struct oxfrm_spd_walk *)cb->args;
+	struct oxfrm_nl_policy_dump_state *st = (void *)cb->args;
+	struct net *net = sock_net(skb->sk);
+	struct oxfrm_net *on = oxfrm_pernet(net);
 	struct oxfrm_nl_policy_dump d = {
 		.skb = skb,
 		.portid = NETLINK_CB(cb->skb).portid,
 		.seq = cb->nlh->nlmsg_seq,
 	};
 
-	BUILD_BUG_ON(sizeof(*w) > sizeof(cb->args));
+	BUILD_BUG_ON(sizeof(*st) > sizeof(cb->args));
 	/* The netlink core zeroes cb->args before a dump's first call. */
-	if (!w->all.next)
-		oxfrm_spd_walk_init(w);
-	oxfrm_spd_walk(on->spd, w, oxfrm_nl_dump_one_policy, &d);
+	if (!st->w.all.next)
+		oxfrm_spd_walk_init(&st->w);
+	if (oxfrm_spd_walk(on->spd, &st->w, oxfrm_nl_dump_one_policy, &d))
+		return skb->len;
+
+	if (!st->sk_walk) {
+		st->sk_walk = kmalloc(sizeof(*st->sk_walk), GFP_KERNEL);
+		if (!st->sk_walk)
+			return skb->len ? : -ENOMEM;
+		xfrm_policy_walk_init(st->sk_walk, XFRM_POLICY_TYPE_ANY);
+	}
+	xfrm_policy_walk(net, st->sk_walk, oxfrm_nl_dump_one_sk_policy, &d);
 	return skb->len;
 }
 
 int oxfrm_nl_dump_policy_done(struct netlink_callback *cb)
 {
-	struct oxfrm_net *on = oxfrm_pernet(sock_net(cb->skb->sk));
-	struct oxfrm_spd_walk *w = (struct oxfrm_spd_walk *)cb->args;
+	struct oxfrm_nl_policy_dump_state *st = (void *)cb->args;
+	struct net *net = sock_net(cb->skb->sk);
 
-	if (w->all.next)
-		oxfrm_spd_walk_done(on->spd, w);
+	if (st->w.all.next)
+		oxfrm_spd_walk_done(oxfrm_pernet(net)->spd, &st->w);
+	if (st->sk_walk) {
+		xfrm_policy_walk_done(st->sk_walk, net);
+		kfree(st->sk_walk);
+	}
 	return 0;
 }
 

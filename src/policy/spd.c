@@ -89,8 +89,6 @@ void oxfrm_spd_destroy(struct oxfrm_spd *spd)
 		oxfrm_spd_flush(spd, type);
 	wait_var_event(&spd->nr_policies, !atomic_read(&spd->nr_policies));
 	flush_work(&spd->gc_work);
-	/* The tuples went with their last policy, after a grace period. */
-	rcu_barrier();
 	rhashtable_destroy(&spd->by_index);
 	rhltable_destroy(&spd->by_key);
 }
@@ -219,6 +217,28 @@ struct oxfrm_policy *oxfrm_policy_alloc(struct oxfrm_spd *spd, gfp_t gfp)
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_alloc);
 
 /*
+ * The next index of the generator: in a namespace, the kernel's own, under
+ * its lock, which also numbers the per-socket policies the kernel keeps
+ * (see km.c), so that both get the indexes the stock kernel gives them.
+ */
+static u32 oxfrm_spd_next_index(struct oxfrm_spd *spd, u8 dir)
+{
+	struct net *net = spd->on ? spd->on->net : NULL;
+	u32 idx;
+
+	if (!net) {
+		idx = spd->idx_generator | dir;
+		spd->idx_generator += 8;
+		return idx;
+	}
+	spin_lock_bh(&net->xfrm.xfrm_policy_lock);
+	idx = net->xfrm.idx_generator | dir;
+	net->xfrm.idx_generator += 8;
+	spin_unlock_bh(&net->xfrm.xfrm_policy_lock);
+	return idx;
+}
+
+/*
  * As xfrm_gen_index(): a wanted index if it is free, else the generator's
  * next, which carries the direction in its low three bits. Index 0 means
  * "none" and becomes 8.
@@ -232,8 +252,7 @@ static u32 oxfrm_spd_gen_index(struct oxfrm_spd *spd, u8 dir, u32 want)
 			idx = want;
 			want = 0;
 		} else {
-			idx = spd->idx_generator | dir;
-			spd->idx_generator += 8;
+			idx = oxfrm_spd_next_index(spd, dir);
 		}
 		if (!idx)
 			idx = 8;

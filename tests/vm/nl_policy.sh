@@ -137,6 +137,11 @@ ip xfrm policy flush
 ip xfrm policy flush
 ip xfrm policy list
 ip xfrm policy count
+# per-socket policies (the kernel's own SPD holds them): in dumps and
+# counts, numbered by the same generator as the SPD's policies
+sockpol -d out -a allow -w 4 & sleep 2; ip -s xfrm policy list; ip -s xfrm policy count; wait
+ip xfrm policy add src 10.14.0.0/16 dst 10.15.0.0/16 dir out
+sockpol -6 -d in -a allow -w 4 & sleep 2; ip -s xfrm policy list; ip xfrm policy flush; ip -s xfrm policy list; wait
 # lifetimes: a soft then a hard POLEXPIRE, and the policy goes
 ip xfrm policy add src 10.12.0.0/16 dst 10.13.0.0/16 dir out limit time-soft 1 limit time-hard 3 tmpl proto esp mode tunnel src 1.1.1.1 dst 2.2.2.2
 ip xfrm policy add src 10.12.0.0/16 dst 10.13.0.0/16 dir in limit time-use-hard 2
