@@ -272,6 +272,78 @@ static void oxfrm_spd_test_ties(struct kunit *test)
 	oxfrm_spd_destroy(spd);
 }
 
+/* A dump part that takes at most @room policies, as a full message does. */
+struct oxfrm_spd_test_dump {
+	unsigned int room;
+	unsigned int seen[64];
+	unsigned int n;
+};
+
+static int oxfrm_spd_test_dump_one(struct oxfrm_policy *pol, void *arg)
+{
+	struct oxfrm_spd_test_dump *d = arg;
+
+	if (!d->room)
+		return -EMSGSIZE;
+	d->room--;
+	d->seen[d->n++] = pol->priority;
+	return 0;
+}
+
+/*
+ * A dump resumes after what it listed, whatever was linked or unlinked in
+ * between: each policy linked throughout comes exactly once, newest first.
+ */
+static void oxfrm_spd_test_walk(struct kunit *test)
+{
+	struct oxfrm_spd *spd = oxfrm_spd_test_spd(test);
+	struct oxfrm_spd_test_dump d = { };
+	struct oxfrm_policy *p[10];
+	struct oxfrm_spd_walk w;
+	unsigned int i;
+
+	/* The priority names the policy: 0 oldest ... 9 newest. */
+	for (i = 0; i < 10; i++)
+		p[i] = oxfrm_spd_test_add(test, spd, XFRM_POLICY_OUT,
+					  0x0a000000 + i, 32, 0x0b000000, 32, i);
+	oxfrm_spd_walk_init(&w);
+	d.room = 3;
+	KUNIT_EXPECT_EQ(test, oxfrm_spd_walk(spd, &w, oxfrm_spd_test_dump_one,
+					     &d), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, d.n, 3U);		/* 9, 8, 7 */
+
+	/* The next in line, one already listed, and a new one change. */
+	KUNIT_EXPECT_TRUE(test, oxfrm_spd_unlink(p[6]));
+	KUNIT_EXPECT_TRUE(test, oxfrm_spd_unlink(p[8]));
+	oxfrm_spd_test_add(test, spd, XFRM_POLICY_OUT, 0x0a0000ff, 32,
+			   0x0b000000, 32, 42);
+	d.room = 4;
+	KUNIT_EXPECT_EQ(test, oxfrm_spd_walk(spd, &w, oxfrm_spd_test_dump_one,
+					     &d), -EMSGSIZE);
+	d.room = 100;
+	KUNIT_EXPECT_EQ(test, oxfrm_spd_walk(spd, &w, oxfrm_spd_test_dump_one,
+					     &d), 0);
+	/* Finished: a further call lists nothing. */
+	KUNIT_EXPECT_EQ(test, oxfrm_spd_walk(spd, &w, oxfrm_spd_test_dump_one,
+					     &d), 0);
+	KUNIT_ASSERT_EQ(test, d.n, 9U);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, d.seen[i], 9 - i);
+	for (i = 3; i < 9; i++)
+		KUNIT_EXPECT_EQ(test, d.seen[i], 8 - i);
+	KUNIT_EXPECT_TRUE(test, list_empty(&w.all));
+	oxfrm_spd_walk_done(spd, &w);
+
+	/* A dump that ends early leaves no marker behind. */
+	oxfrm_spd_walk_init(&w);
+	d.room = 1;
+	oxfrm_spd_walk(spd, &w, oxfrm_spd_test_dump_one, &d);
+	KUNIT_EXPECT_FALSE(test, list_empty(&w.all));
+	oxfrm_spd_walk_done(spd, &w);
+	KUNIT_EXPECT_TRUE(test, list_empty(&w.all));
+	oxfrm_spd_destroy(spd);
+}
+
 /* Brute force: random policies, random flows near them. */
 #define OXFRM_SPD_TEST_POLICIES	160
 #define OXFRM_SPD_TEST_ROUNDS	10
@@ -503,6 +575,7 @@ static struct kunit_case oxfrm_spd_test_cases[] = {
 	KUNIT_CASE(oxfrm_spd_test_index),
 	KUNIT_CASE(oxfrm_spd_test_identity),
 	KUNIT_CASE(oxfrm_spd_test_ties),
+	KUNIT_CASE(oxfrm_spd_test_walk),
 	KUNIT_CASE(oxfrm_spd_test_brute4),
 	KUNIT_CASE(oxfrm_spd_test_brute6),
 	{ }

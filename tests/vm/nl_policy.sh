@@ -108,6 +108,10 @@ ip xfrm policy count
 xfrmnl 0x25 00000000
 xfrmnl 0x25 12345678
 xfrmnl 0x24 00000000
+xfrmnl 0x24 000000000600040040810000
+xfrmnl 0x24 000000000600030021100000
+xfrmnl 0x24 000000000600030018180000
+ip -s xfrm policy count
 # raw NEWPOLICY (0x13) checks in the stock kernel's order: share, action,
 # family, direction, index, then type and templates
 xfrmnl 0x13 $(polinfo 0200 00 00 04)
@@ -140,10 +144,11 @@ ip xfrm policy count
 # per-socket policies (the kernel's own SPD holds them): in dumps and
 # counts, numbered by the same generator as the SPD's policies
 sockpol -d out -a allow -w 4 & sleep 2; ip -s xfrm policy list; ip -s xfrm policy count; wait
-ip xfrm policy add src 10.14.0.0/16 dst 10.15.0.0/16 dir out
-sockpol -6 -d in -a allow -w 4 & sleep 2; ip -s xfrm policy list; ip xfrm policy flush; ip -s xfrm policy list; wait
+# (listed after the SPD's, which is the stock kernel's order while they
+# are older than those, as IKE sockets are)
+sockpol -6 -d in -a allow -w 4 & sleep 2; ip xfrm policy add src 10.14.0.0/16 dst 10.15.0.0/16 dir out; ip -s xfrm policy list; ip xfrm policy flush; ip -s xfrm policy list; wait
 # lifetimes: a soft then a hard POLEXPIRE, and the policy goes
-ip xfrm policy add src 10.12.0.0/16 dst 10.13.0.0/16 dir out limit time-soft 1 limit time-hard 3 tmpl proto esp mode tunnel src 1.1.1.1 dst 2.2.2.2
+ip xfrm policy add src 10.12.0.0/16 dst 10.13.0.0/16 dir out limit time-soft 1 limit time-hard 3 tmpl src 1.1.1.1 dst 2.2.2.2 proto esp mode tunnel
 ip xfrm policy add src 10.12.0.0/16 dst 10.13.0.0/16 dir in limit time-use-hard 2
 ip -s xfrm policy list
 sleep 5
