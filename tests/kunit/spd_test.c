@@ -7,6 +7,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/in.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
@@ -272,6 +273,37 @@ static void oxfrm_spd_test_ties(struct kunit *test)
 	oxfrm_spd_destroy(spd);
 }
 
+/* Lifetimes: a hard limit unlinks the policy; a soft one does not. */
+static void oxfrm_spd_test_lifetime(struct kunit *test)
+{
+	struct oxfrm_spd *spd = oxfrm_spd_test_spd(test);
+	struct oxfrm_policy *hard, *soft, *used;
+	struct xfrm_selector sel;
+
+	oxfrm_spd_test_sel4(&sel, 0x0a000000, 8, 0x0b000000, 8);
+	hard = oxfrm_spd_test_new(test, spd, XFRM_POLICY_OUT, &sel, 0);
+	hard->lft.hard_add_expires_seconds = 1;
+	KUNIT_ASSERT_EQ(test, oxfrm_spd_insert(hard, true), 0);
+	soft = oxfrm_spd_test_new(test, spd, XFRM_POLICY_IN, &sel, 0);
+	soft->lft.soft_add_expires_seconds = 1;
+	KUNIT_ASSERT_EQ(test, oxfrm_spd_insert(soft, true), 0);
+	/* Use limits count from the addition while the policy is unused. */
+	used = oxfrm_spd_test_new(test, spd, XFRM_POLICY_FWD, &sel, 0);
+	used->lft.hard_use_expires_seconds = 1;
+	KUNIT_ASSERT_EQ(test, oxfrm_spd_insert(used, true), 0);
+
+	msleep(3500);
+	KUNIT_EXPECT_FALSE(test, hard->linked);
+	KUNIT_EXPECT_TRUE(test, soft->linked);
+	KUNIT_EXPECT_FALSE(test, used->linked);
+	KUNIT_EXPECT_EQ(test, spd->count[XFRM_POLICY_IN], 1U);
+	KUNIT_EXPECT_EQ(test, spd->count[XFRM_POLICY_OUT], 0U);
+	oxfrm_policy_put(hard);
+	oxfrm_policy_put(soft);
+	oxfrm_policy_put(used);
+	oxfrm_spd_destroy(spd);
+}
+
 /* A dump part that takes at most @room policies, as a full message does. */
 struct oxfrm_spd_test_dump {
 	unsigned int room;
@@ -346,7 +378,7 @@ static void oxfrm_spd_test_walk(struct kunit *test)
 
 /* Brute force: random policies, random flows near them. */
 #define OXFRM_SPD_TEST_POLICIES	160
-#define OXFRM_SPD_TEST_ROUNDS	10
+#define OXFRM_SPD_TEST_ROUNDS	20
 #define OXFRM_SPD_TEST_LOOKUPS	5000	/* per round and family */
 
 static const __be16 oxfrm_spd_test_ports[] = {
@@ -576,6 +608,7 @@ static struct kunit_case oxfrm_spd_test_cases[] = {
 	KUNIT_CASE(oxfrm_spd_test_identity),
 	KUNIT_CASE(oxfrm_spd_test_ties),
 	KUNIT_CASE(oxfrm_spd_test_walk),
+	KUNIT_CASE(oxfrm_spd_test_lifetime),
 	KUNIT_CASE(oxfrm_spd_test_brute4),
 	KUNIT_CASE(oxfrm_spd_test_brute6),
 	{ }

@@ -59,7 +59,7 @@ ip xfrm policy add src 10.9.0.0/16 dst 10.8.0.0/16 dir in
 ip xfrm policy list
 ip -s xfrm policy list
 ip xfrm policy count
-ip -s xfrm policy count
+ip -s -s xfrm policy count
 ip xfrm policy list dir out
 ip xfrm policy list ptype sub
 ip xfrm policy list dir in ptype main
@@ -101,7 +101,7 @@ xfrmnl 0x1b $(polexp 01)
 xfrmnl 0x1b $(polexp 01)
 # GETSPDINFO (0x25), NEWSPDINFO (0x24): thresholds, and out of range
 ip xfrm policy set hthresh4 24 16 hthresh6 64 48
-ip -s xfrm policy count
+ip -s -s xfrm policy count
 ip xfrm policy set hthresh4 33 16
 ip xfrm policy set hthresh6 64 129
 ip xfrm policy count
@@ -111,7 +111,7 @@ xfrmnl 0x24 00000000
 xfrmnl 0x24 000000000600040040810000
 xfrmnl 0x24 000000000600030021100000
 xfrmnl 0x24 000000000600030018180000
-ip -s xfrm policy count
+ip -s -s xfrm policy count
 # raw NEWPOLICY (0x13) checks in the stock kernel's order: share, action,
 # family, direction, index, then type and templates
 xfrmnl 0x13 $(polinfo 0200 00 00 04)

@@ -31,13 +31,13 @@ run() {
 		echo "[exit $?]" >>"/tmp/$1"
 	done <<EOT
 ip -batch $batch
-ip -s xfrm policy count
+ip -s -s xfrm policy count
 ip xfrm policy list | grep -c '^src'
 ip xfrm policy list | md5sum
 ip -s xfrm policy list | grep -c index
 ip xfrm policy get src 10.3.6.0/24 dst 172.16.0.0/24 dir out
 ip xfrm policy deleteall dir in
-ip -s xfrm policy count
+ip -s -s xfrm policy count
 ip xfrm policy list | grep -c '^src'
 ip xfrm policy flush ptype sub
 ip xfrm policy list | md5sum
