@@ -65,12 +65,16 @@ struct oxfrm_spd_key {
  * A (prefixlen_s, prefixlen_d) pair some policy of a class (family,
  * direction, type) uses: a lookup probes the hash once per tuple of its
  * class (tuple space search), so its cost grows with the number of
- * distinct prefix pairs, not with the number of policies.
+ * distinct prefix pairs, not with the number of policies. A tuple whose
+ * policies all have a priority value above the best match found so far is
+ * skipped (min_priority only decreases: a stale value skips less, never
+ * wrongly).
  */
 struct oxfrm_spd_tuple {
 	struct list_head list;		/* spd->tuples[...], under RCU */
 	struct rcu_head rcu;
 	unsigned int users;		/* linked policies; under spd->lock */
+	u32 min_priority;		/* lowest priority value it ever held */
 	u8 plen_d;
 	u8 plen_s;
 };
@@ -183,7 +187,7 @@ struct oxfrm_flow {
 };
 
 int oxfrm_spd_tuple_get(struct oxfrm_spd *spd, const struct oxfrm_spd_key *key,
-			struct oxfrm_spd_tuple **spare);
+			u32 priority, struct oxfrm_spd_tuple **spare);
 void oxfrm_spd_tuple_put(struct oxfrm_spd *spd,
 			 const struct oxfrm_spd_key *key);
 void oxfrm_spd_key_init(struct oxfrm_spd_key *key, u8 dir, u8 type,

@@ -83,11 +83,12 @@ static struct list_head *oxfrm_spd_class(struct oxfrm_spd *spd, u16 family,
 }
 
 /*
- * Counts a policy of @key in its tuple, under spd->lock; a new tuple is
- * made of *@spare, which the caller allocated and frees if still there.
+ * Counts a policy of @key and @priority in its tuple, under spd->lock; a
+ * new tuple is made of *@spare, which the caller allocated and frees if
+ * still there.
  */
 int oxfrm_spd_tuple_get(struct oxfrm_spd *spd, const struct oxfrm_spd_key *key,
-			struct oxfrm_spd_tuple **spare)
+			u32 priority, struct oxfrm_spd_tuple **spare)
 {
 	struct list_head *class;
 	struct oxfrm_spd_tuple *t;
@@ -99,12 +100,15 @@ int oxfrm_spd_tuple_get(struct oxfrm_spd *spd, const struct oxfrm_spd_key *key,
 	list_for_each_entry(t, class, list) {
 		if (t->plen_d == key->plen_d && t->plen_s == key->plen_s) {
 			t->users++;
+			if (priority < t->min_priority)
+				WRITE_ONCE(t->min_priority, priority);
 			return 0;
 		}
 	}
 	t = *spare;
 	*spare = NULL;
 	t->users = 1;
+	t->min_priority = priority;
 	t->plen_d = key->plen_d;
 	t->plen_s = key->plen_s;
 	list_add_tail_rcu(&t->list, class);
@@ -194,6 +198,9 @@ static struct oxfrm_policy *oxfrm_spd_lookup_type(struct oxfrm_spd *spd,
 	if (!class)
 		return NULL;
 	list_for_each_entry_rcu(t, class, list) {
+		/* Nothing in this tuple can beat what was found. */
+		if (best && READ_ONCE(t->min_priority) > best->priority)
+			continue;
 		oxfrm_spd_key_init(&key, dir, type, fl->family, &fl->daddr,
 				   t->plen_d, &fl->saddr, t->plen_s);
 		list = rhltable_lookup(&spd->by_key, &key, oxfrm_spd_key_params);

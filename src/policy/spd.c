@@ -343,7 +343,7 @@ int oxfrm_spd_insert(struct oxfrm_policy *pol, bool excl)
 	pol->seq = old && old->priority == pol->priority ? old->seq : ++spd->seq;
 	pol->index = old ? old->index :
 			   oxfrm_spd_gen_index(spd, pol->dir, pol->index);
-	err = oxfrm_spd_tuple_get(spd, &pol->key, &spare);
+	err = oxfrm_spd_tuple_get(spd, &pol->key, pol->priority, &spare);
 	if (err)
 		goto unlock;
 	/* The new one goes in before the old leaves: readers see either. */
