@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/in.h>
+#include <linux/kthread.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include <oxfrm/policy.h>
@@ -593,6 +594,87 @@ static void oxfrm_spd_test_brute(struct kunit *test, u16 family, u64 seed)
 	oxfrm_spd_destroy(spd);
 }
 
+struct oxfrm_spd_test_reader {
+	struct oxfrm_spd *spd;
+	u16 family;
+	unsigned long found;
+};
+
+/* The data path's part: lookups under RCU, each result held and put. */
+static int oxfrm_spd_test_reader_fn(void *arg)
+{
+	struct oxfrm_spd_test_reader *r = arg;
+	struct oxfrm_policy *pol;
+	struct rnd_state rnd;
+	struct oxfrm_flow fl;
+	u8 dir;
+
+	prandom_seed_state(&rnd, r->family);
+	while (!kthread_should_stop()) {
+		memset(&fl, 0, sizeof(fl));
+		fl.family = r->family;
+		oxfrm_spd_test_addr(&rnd, r->family, &fl.saddr);
+		oxfrm_spd_test_addr(&rnd, r->family, &fl.daddr);
+		fl.proto = oxfrm_spd_test_protos[oxfrm_spd_test_rand(&rnd, 4)];
+		dir = oxfrm_spd_test_rand(&rnd, XFRM_POLICY_MAX);
+		pol = oxfrm_spd_lookup(r->spd, dir, &fl);
+		if (pol) {
+			/* Still a policy of this lookup's kind, and not freed. */
+			if (pol->dir == dir && pol->sel.family == r->family)
+				r->found++;
+			oxfrm_policy_put(pol);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Lookups race with insertions, replacements and deletions (KASAN and
+ * lockdep watch in the debug kernel): no result may be freed under its
+ * holder, and lookups keep finding policies.
+ */
+static void oxfrm_spd_test_concurrent(struct kunit *test)
+{
+	struct oxfrm_spd *spd = oxfrm_spd_test_spd(test);
+	struct oxfrm_spd_test_reader r[2] = {
+		{ .spd = spd, .family = AF_INET },
+		{ .spd = spd, .family = AF_INET6 },
+	};
+	struct task_struct *t[2];
+	struct oxfrm_spd_walk *w;
+	struct rnd_state rnd;
+	unsigned int i, n;
+
+	prandom_seed_state(&rnd, 42);
+	for (i = 0; i < 2; i++) {
+		t[i] = kthread_run(oxfrm_spd_test_reader_fn, &r[i], "oxfrm_spd_rd%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+	}
+	for (i = 0; i < 3000; i++) {
+		oxfrm_spd_test_random_policy(test, spd, &rnd,
+					     i & 1 ? AF_INET6 : AF_INET);
+		if (spd->count[0] + spd->count[1] + spd->count[2] < 100)
+			continue;
+		/* Unlink one of the ten newest. */
+		n = oxfrm_spd_test_rand(&rnd, 10);
+		list_for_each_entry(w, &spd->all, all)
+			if (!n--)
+				break;
+		oxfrm_spd_unlink(container_of(w, struct oxfrm_policy, walk));
+		if (!(i % 500))
+			oxfrm_spd_flush(spd, XFRM_POLICY_TYPE_SUB);
+		cond_resched();
+	}
+	for (i = 0; i < 2; i++)
+		kthread_stop(t[i]);
+	KUNIT_EXPECT_GT(test, r[0].found, 0UL);
+	KUNIT_EXPECT_GT(test, r[1].found, 0UL);
+	kunit_info(test, "found %lu IPv4 and %lu IPv6 policies\n", r[0].found,
+		   r[1].found);
+	oxfrm_spd_destroy(spd);
+}
+
 static void oxfrm_spd_test_brute4(struct kunit *test)
 {
 	oxfrm_spd_test_brute(test, AF_INET, 4);
@@ -611,6 +693,7 @@ static struct kunit_case oxfrm_spd_test_cases[] = {
 	KUNIT_CASE(oxfrm_spd_test_lifetime),
 	KUNIT_CASE(oxfrm_spd_test_brute4),
 	KUNIT_CASE(oxfrm_spd_test_brute6),
+	KUNIT_CASE(oxfrm_spd_test_concurrent),
 	{ }
 };
 
