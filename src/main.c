@@ -55,11 +55,16 @@ static int __net_init oxfrm_net_init(struct net *net)
 	err = oxfrm_state_net_init(on);
 	if (err)
 		goto err_sysctl;
-	err = oxfrm_netlink_net_init(on);
+	err = oxfrm_spd_net_init(on);
 	if (err)
 		goto err_state;
+	err = oxfrm_netlink_net_init(on);
+	if (err)
+		goto err_spd;
 	return 0;
 
+err_spd:
+	oxfrm_spd_net_exit(on);
 err_state:
 	oxfrm_state_net_exit(on);
 err_sysctl:
@@ -80,6 +85,7 @@ static void __net_exit oxfrm_net_exit(struct net *net)
 	struct oxfrm_net *on = oxfrm_pernet(net);
 
 	oxfrm_netlink_net_exit(on);
+	oxfrm_spd_net_exit(on);
 	oxfrm_state_net_exit(on);
 	oxfrm_sysctl_net_exit(on);
 	oxfrm_mib_net_exit(on);

@@ -81,6 +81,26 @@ struct oxfrm_state *oxfrm_nl_sa_construct(struct oxfrm_net *on,
 void oxfrm_nl_sa_update_ae(struct oxfrm_state *x, struct nlattr **attrs,
 			   bool esn);
 
+/* policy.c */
+struct oxfrm_policy;
+int oxfrm_nl_add_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
+			struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_get_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
+			struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_flush_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
+			  struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_pol_expire(struct sk_buff *skb, struct nlmsghdr *nlh,
+			struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_dump_policy(struct sk_buff *skb, struct netlink_callback *cb);
+int oxfrm_nl_dump_policy_done(struct netlink_callback *cb);
+int oxfrm_nl_get_spdinfo(struct sk_buff *skb, struct nlmsghdr *nlh,
+			 struct nlattr **attrs, struct netlink_ext_ack *extack);
+int oxfrm_nl_set_spdinfo(struct sk_buff *skb, struct nlmsghdr *nlh,
+			 struct nlattr **attrs, struct netlink_ext_ack *extack);
+void oxfrm_nl_policy_expired(struct oxfrm_net *on,
+			     const struct oxfrm_policy *pol, bool hard,
+			     u32 portid);
+
 /* km.c */
 void oxfrm_km_init(void);
 void oxfrm_km_exit(void);

@@ -14,6 +14,7 @@
 
 struct oxfrm_mib;
 struct oxfrm_sad;
+struct oxfrm_spd;
 struct ctl_table_header;
 struct sock;
 
@@ -36,6 +37,7 @@ struct oxfrm_net {
 	struct mutex cfg_mutex;			/* serialises netlink changes */
 	u8 policy_default[XFRM_POLICY_MAX];	/* src/policy/default.c */
 	struct oxfrm_sad *sad;			/* src/state */
+	struct oxfrm_spd *spd;			/* src/policy */
 };
 
 /*

@@ -2,7 +2,7 @@
 /*
  * Checks of policies as users send them (struct xfrm_userpolicy_info and
  * its templates), with the errno and extended ack the stock kernel gives.
- * Used for per-socket policies now and for XFRM_MSG_NEWPOLICY later.
+ * Used for per-socket policies and for XFRM_MSG_NEWPOLICY/UPDPOLICY.
  */
 
 #include <linux/in.h>
@@ -43,6 +43,17 @@ int oxfrm_policy_verify_dir(u8 dir, struct netlink_ext_ack *extack)
 	return 0;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_verify_dir);
+
+/* Debian's kernel has CONFIG_XFRM_SUB_POLICY: main and sub policies. */
+int oxfrm_policy_verify_type(u8 type, struct netlink_ext_ack *extack)
+{
+	if (type != XFRM_POLICY_TYPE_MAIN && type != XFRM_POLICY_TYPE_SUB) {
+		NL_SET_ERR_MSG(extack, "Invalid policy type");
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_verify_type);
 
 int oxfrm_policy_verify_info(const struct xfrm_userpolicy_info *p,
 			     struct netlink_ext_ack *extack)

@@ -5,12 +5,13 @@
  * and optionally send a datagram through the socket.
  *
  *   sockpol [-6] [-o ip|ipv6] -d DIR -a ACTION [-p PREFIXLEN] [-l OPTLEN]
- *           [-t MODE [-O]] [-s]
+ *           [-t MODE [-O]] [-s] [-w SECONDS]
  *
  * DIR: in, out, fwd or a number; ACTION: allow, block or a number; -t adds
  * one ESP template of MODE (transport, tunnel or a number), -O marks it
  * optional; -l truncates the option; -s sends one UDP datagram to port 9
- * of the loopback address. Prints "setsockopt: ok" or the error, and with
+ * of the loopback address; -w keeps the socket (and its policy) open
+ * SECONDS before exiting. Prints "setsockopt: ok" or the error, and with
  * -s "sendto: ok" or the error.
  */
 #include <arpa/inet.h>
@@ -52,9 +53,9 @@ int main(int argc, char **argv)
 	} pol;
 	int family = AF_INET, level = -1, opt, fd, c, send = 0, tmpl = -1;
 	int optional = 0, prefix = 0, optlen = -1;
-	int dir = 1, action = 0;
+	int dir = 1, action = 0, wait = 0;
 
-	while ((c = getopt(argc, argv, "6o:d:a:p:l:t:Os")) != -1) {
+	while ((c = getopt(argc, argv, "6o:d:a:p:l:t:Osw:")) != -1) {
 		switch (c) {
 		case '6': family = AF_INET6; break;
 		case 'o': level = !strcmp(optarg, "ip") ? IPPROTO_IP : IPPROTO_IPV6; break;
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
 		case 't': tmpl = named(optarg, modes, 2); break;
 		case 'O': optional = 1; break;
 		case 's': send = 1; break;
+		case 'w': wait = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: see tests/tools/sockpol.c\n");
 			return 2;
@@ -129,6 +131,9 @@ int main(int argc, char **argv)
 		else
 			printf("sendto: ok\n");
 	}
+	fflush(stdout);
+	if (wait)
+		sleep(wait);
 	close(fd);
 	return 0;
 }

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SPD classifier: which policy a flow falls under.
+ *
+ * Every policy is hashed by its class (family, direction, type), its two
+ * prefix lengths and its addresses masked to them (struct oxfrm_spd_key);
+ * each class lists the prefix pairs its policies use (tuples). A lookup
+ * masks the flow's addresses to each tuple of the class and probes the
+ * hash once per tuple: exact policies are the tuple of full-length
+ * prefixes, and tens of thousands of policies with mixed prefixes cost as
+ * many probes as they have distinct prefix pairs. The chains found hold
+ * only policies whose addresses match; ports, protocol, interface, mark
+ * and interface ID are checked along them.
+ *
+ * Among matches, as in Linux 6.1: a sub policy wins over any main one; then
+ * the lowest priority value; then the one inserted first (a replacement at
+ * the same priority keeps its predecessor's place).
+ */
+
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <net/xfrm.h>
+#include <oxfrm/policy.h>
+
+const struct rhashtable_params oxfrm_spd_key_params = {
+	.key_len = sizeof(struct oxfrm_spd_key),
+	.key_offset = offsetof(struct oxfrm_policy, key),
+	.head_offset = offsetof(struct oxfrm_policy, by_key),
+	.automatic_shrinking = true,
+};
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_key_params);
+
+static int oxfrm_spd_family_index(u16 family)
+{
+	switch (family) {
+	case AF_INET:
+		return 0;
+	case AF_INET6:
+		return 1;
+	}
+	return -1;
+}
+
+/* @out: the first @plen bits of @in, for @words 32-bit words. */
+static void oxfrm_spd_mask(xfrm_address_t *out, const xfrm_address_t *in,
+			   unsigned int plen, int words)
+{
+	int i;
+
+	for (i = 0; i < words; i++, plen = plen > 32 ? plen - 32 : 0) {
+		if (plen >= 32)
+			out->a6[i] = in->a6[i];
+		else if (plen)
+			out->a6[i] = in->a6[i] & htonl(~0U << (32 - plen));
+	}
+}
+
+void oxfrm_spd_key_init(struct oxfrm_spd_key *key, u8 dir, u8 type,
+			u16 family, const xfrm_address_t *daddr, u8 plen_d,
+			const xfrm_address_t *saddr, u8 plen_s)
+{
+	int words = family == AF_INET6 ? 4 : 1;
+
+	memset(key, 0, sizeof(*key));
+	key->family = family;
+	key->dir = dir;
+	key->type = type;
+	key->plen_d = plen_d;
+	key->plen_s = plen_s;
+	oxfrm_spd_mask(&key->daddr, daddr, plen_d, words);
+	oxfrm_spd_mask(&key->saddr, saddr, plen_s, words);
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_key_init);
+
+static struct list_head *oxfrm_spd_class(struct oxfrm_spd *spd, u16 family,
+					 u8 dir, u8 type)
+{
+	int f = oxfrm_spd_family_index(family);
+
+	if (f < 0 || dir >= XFRM_POLICY_MAX || type >= XFRM_POLICY_TYPE_MAX)
+		return NULL;
+	return &spd->tuples[f][dir][type];
+}
+
+/*
+ * Counts a policy of @key and @priority in its tuple, under spd->lock; a
+ * new tuple is made of *@spare, which the caller allocated and frees if
+ * still there.
+ */
+int oxfrm_spd_tuple_get(struct oxfrm_spd *spd, const struct oxfrm_spd_key *key,
+			u32 priority, struct oxfrm_spd_tuple **spare)
+{
+	struct list_head *class;
+	struct oxfrm_spd_tuple *t;
+
+	lockdep_assert_held(&spd->lock);
+	class = oxfrm_spd_class(spd, key->family, key->dir, key->type);
+	if (!class)
+		return -EINVAL;
+	list_for_each_entry(t, class, list) {
+		if (t->plen_d == key->plen_d && t->plen_s == key->plen_s) {
+			t->users++;
+			if (priority < t->min_priority)
+				WRITE_ONCE(t->min_priority, priority);
+			return 0;
+		}
+	}
+	t = *spare;
+	*spare = NULL;
+	t->users = 1;
+	t->min_priority = priority;
+	t->plen_d = key->plen_d;
+	t->plen_s = key->plen_s;
+	list_add_tail_rcu(&t->list, class);
+	return 0;
+}
+
+/* The policy of @key left; the last one of a tuple takes it away. */
+void oxfrm_spd_tuple_put(struct oxfrm_spd *spd, const struct oxfrm_spd_key *key)
+{
+	struct list_head *class;
+	struct oxfrm_spd_tuple *t;
+
+	lockdep_assert_held(&spd->lock);
+	class = oxfrm_spd_class(spd, key->family, key->dir, key->type);
+	if (!class)
+		return;
+	list_for_each_entry(t, class, list) {
+		if (t->plen_d != key->plen_d || t->plen_s != key->plen_s)
+			continue;
+		if (!--t->users) {
+			list_del_rcu(&t->list);
+			kfree_rcu(t, rcu);
+		}
+		return;
+	}
+}
+
+static bool oxfrm_addr_match(const xfrm_address_t *a, const xfrm_address_t *b,
+			     unsigned int plen, int words)
+{
+	xfrm_address_t ma = { }, mb = { };
+
+	oxfrm_spd_mask(&ma, a, plen, words);
+	oxfrm_spd_mask(&mb, b, plen, words);
+	return !memcmp(&ma, &mb, words * sizeof(__be32));
+}
+
+/* As xfrm_selector_match(); like it, the selector's user is not compared. */
+bool oxfrm_selector_match(const struct xfrm_selector *sel,
+			  const struct oxfrm_flow *fl)
+{
+	int words = fl->family == AF_INET6 ? 4 : 1;
+
+	if (sel->family != fl->family)
+		return false;
+	return oxfrm_addr_match(&fl->daddr, &sel->daddr, sel->prefixlen_d, words) &&
+	       oxfrm_addr_match(&fl->saddr, &sel->saddr, sel->prefixlen_s, words) &&
+	       !((fl->dport ^ sel->dport) & sel->dport_mask) &&
+	       !((fl->sport ^ sel->sport) & sel->sport_mask) &&
+	       (!sel->proto || fl->proto == sel->proto) &&
+	       (!sel->ifindex || fl->oif == sel->ifindex);
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_selector_match);
+
+/* As xfrm_policy_match(), for a policy of the flow's direction. */
+bool oxfrm_policy_match(const struct oxfrm_policy *pol, u8 type,
+			const struct oxfrm_flow *fl)
+{
+	return pol->type == type && pol->if_id == fl->if_id &&
+	       (fl->mark & pol->mark.m) == pol->mark.v &&
+	       oxfrm_selector_match(&pol->sel, fl);
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_match);
+
+static bool oxfrm_policy_better(const struct oxfrm_policy *a,
+				const struct oxfrm_policy *b)
+{
+	if (!b)
+		return true;
+	if (a->priority != b->priority)
+		return a->priority < b->priority;
+	return a->seq < b->seq;
+}
+
+/* The best match of one type, under rcu_read_lock(); no reference. */
+static struct oxfrm_policy *oxfrm_spd_lookup_type(struct oxfrm_spd *spd,
+						  u8 dir, u8 type,
+						  const struct oxfrm_flow *fl)
+{
+	struct oxfrm_policy *pol, *best = NULL;
+	struct rhlist_head *list, *pos;
+	struct oxfrm_spd_tuple *t;
+	struct list_head *class;
+	struct oxfrm_spd_key key;
+
+	class = oxfrm_spd_class(spd, fl->family, dir, type);
+	if (!class)
+		return NULL;
+	list_for_each_entry_rcu(t, class, list) {
+		/* Nothing in this tuple can beat what was found. */
+		if (best && READ_ONCE(t->min_priority) > best->priority)
+			continue;
+		oxfrm_spd_key_init(&key, dir, type, fl->family, &fl->daddr,
+				   t->plen_d, &fl->saddr, t->plen_s);
+		list = rhltable_lookup(&spd->by_key, &key, oxfrm_spd_key_params);
+		rhl_for_each_entry_rcu(pol, pos, list, by_key) {
+			if (oxfrm_policy_better(pol, best) &&
+			    oxfrm_policy_match(pol, type, fl))
+				best = pol;
+		}
+	}
+	return best;
+}
+
+/*
+ * The policy for a packet of flow @fl in direction @dir (XFRM_POLICY_IN,
+ * _OUT or _FWD), with a reference the caller drops with
+ * oxfrm_policy_put(), or NULL when none matches. Takes no lock and may be
+ * called from any context, softirq included; it does not update the
+ * policy's use time (oxfrm_policy_touch() does, for the policy used).
+ */
+struct oxfrm_policy *oxfrm_spd_lookup(struct oxfrm_spd *spd, u8 dir,
+				      const struct oxfrm_flow *fl)
+{
+	struct oxfrm_policy *pol;
+
+	rcu_read_lock();
+	do {
+		pol = oxfrm_spd_lookup_type(spd, dir, XFRM_POLICY_TYPE_SUB, fl);
+		if (!pol)
+			pol = oxfrm_spd_lookup_type(spd, dir,
+						    XFRM_POLICY_TYPE_MAIN, fl);
+		/* Its last reference went as we looked: look again. */
+	} while (pol && !refcount_inc_not_zero(&pol->refcnt));
+	rcu_read_unlock();
+	return pol;
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_lookup);
+
+/* A packet used @pol now: use lifetimes count from here. */
+void oxfrm_policy_touch(struct oxfrm_policy *pol)
+{
+	WRITE_ONCE(pol->curlft.use_time, ktime_get_real_seconds());
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_touch);
