@@ -24,6 +24,9 @@ int oxfrm_nl_multicast(struct oxfrm_net *on, struct sk_buff *skb, u32 group);
 
 /* dispatch.c */
 extern const struct nla_policy oxfrm_nla_policy[];
+void oxfrm_nl_get_mark(struct nlattr **attrs, struct xfrm_mark *m);
+int oxfrm_nl_verify_sec_ctx(struct nlattr **attrs,
+			    struct netlink_ext_ack *extack);
 void oxfrm_netlink_rcv(struct sk_buff *skb);
 
 /* default.c */
@@ -34,7 +37,6 @@ int oxfrm_nl_get_default(struct sk_buff *skb, struct nlmsghdr *nlh,
 
 /* sa.c */
 struct oxfrm_state;
-void oxfrm_nl_get_mark(struct nlattr **attrs, struct xfrm_mark *m);
 int oxfrm_nl_add_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 		    struct nlattr **attrs, struct netlink_ext_ack *extack);
 int oxfrm_nl_alloc_spi(struct sk_buff *skb, struct nlmsghdr *nlh,

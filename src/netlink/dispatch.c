@@ -127,6 +127,33 @@ static const struct oxfrm_nl_link oxfrm_nl_links[XFRM_NR_MSGTYPES] = {
 					   .doit = oxfrm_nl_get_default },
 };
 
+/* XFRMA_MARK, or no mark (zero value and mask). */
+void oxfrm_nl_get_mark(struct nlattr **attrs, struct xfrm_mark *m)
+{
+	if (attrs[XFRMA_MARK])
+		memcpy(m, nla_data(attrs[XFRMA_MARK]), sizeof(*m));
+	else
+		memset(m, 0, sizeof(*m));
+}
+
+/* XFRMA_SEC_CTX must hold the context its header announces. */
+int oxfrm_nl_verify_sec_ctx(struct nlattr **attrs,
+			    struct netlink_ext_ack *extack)
+{
+	struct nlattr *nla = attrs[XFRMA_SEC_CTX];
+	struct xfrm_user_sec_ctx *uctx;
+
+	if (!nla)
+		return 0;
+	uctx = nla_data(nla);
+	if (uctx->len > nla_len(nla) ||
+	    uctx->len != sizeof(*uctx) + uctx->ctx_len) {
+		NL_SET_ERR_MSG(extack, "Invalid security context length");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* A request with no handler: not yet in oxfrm (@todo), or never valid. */
 static int oxfrm_nl_missing(const struct oxfrm_nl_link *link,
 			    struct netlink_ext_ack *extack)

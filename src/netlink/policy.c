@@ -45,10 +45,8 @@ static int oxfrm_nl_policy_attrs(struct sk_buff *skb,
 	upt.type = pol->type;
 	if (nla_put(skb, XFRMA_POLICY_TYPE, sizeof(upt), &upt))
 		return -EMSGSIZE;
-	if ((pol->mark.v | pol->mark.m) &&
-	    nla_put(skb, XFRMA_MARK, sizeof(pol->mark), &pol->mark))
-		return -EMSGSIZE;
-	if (pol->if_id && nla_put_u32(skb, XFRMA_IF_ID, pol->if_id))
+	if (oxfrm_nl_put_mark(skb, &pol->mark) ||
+	    oxfrm_nl_put_if_id(skb, pol->if_id))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -166,31 +164,6 @@ static int oxfrm_nl_policy_type(struct nlattr **attrs, u8 *type,
 	return oxfrm_policy_verify_type(*type, extack);
 }
 
-static void oxfrm_nl_policy_mark(struct nlattr **attrs, struct xfrm_mark *m)
-{
-	if (attrs[XFRMA_MARK])
-		memcpy(m, nla_data(attrs[XFRMA_MARK]), sizeof(*m));
-	else
-		memset(m, 0, sizeof(*m));
-}
-
-static int oxfrm_nl_verify_sec_ctx(struct nlattr **attrs,
-				   struct netlink_ext_ack *extack)
-{
-	struct nlattr *rt = attrs[XFRMA_SEC_CTX];
-	struct xfrm_user_sec_ctx *uctx;
-
-	if (!rt)
-		return 0;
-	uctx = nla_data(rt);
-	if (uctx->len > nla_len(rt) ||
-	    uctx->len != sizeof(*uctx) + uctx->ctx_len) {
-		NL_SET_ERR_MSG(extack, "Invalid security context length");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /*
  * A security context as the LSM makes it of XFRMA_SEC_CTX. Without an LSM
  * that labels IPsec (Debian's default), there is none and the stock kernel
@@ -288,7 +261,7 @@ int oxfrm_nl_add_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
 	pol->action = p->action;
 	pol->flags = p->flags;
 	oxfrm_nl_policy_tmpls(pol, ut, nr);
-	oxfrm_nl_policy_mark(attrs, &pol->mark);
+	oxfrm_nl_get_mark(attrs, &pol->mark);
 	if (attrs[XFRMA_IF_ID])
 		pol->if_id = nla_get_u32(attrs[XFRMA_IF_ID]);
 
@@ -323,7 +296,7 @@ static struct oxfrm_policy *oxfrm_nl_find_policy(struct oxfrm_net *on,
 		return NULL;
 	if (attrs[XFRMA_IF_ID])
 		if_id = nla_get_u32(attrs[XFRMA_IF_ID]);
-	oxfrm_nl_policy_mark(attrs, &m);
+	oxfrm_nl_get_mark(attrs, &m);
 
 	if (index) {
 		pol = oxfrm_spd_find_index(on->spd, dir, type, index, &m, if_id);
@@ -491,9 +464,8 @@ static int oxfrm_nl_put_sk_policy(struct sk_buff *skb, struct xfrm_policy *xp,
 	if ((xp->xfrm_nr &&
 	     nla_put(skb, XFRMA_TMPL, xp->xfrm_nr * sizeof(vec[0]), vec)) ||
 	    nla_put(skb, XFRMA_POLICY_TYPE, sizeof(upt), &upt) ||
-	    ((xp->mark.v | xp->mark.m) &&
-	     nla_put(skb, XFRMA_MARK, sizeof(xp->mark), &xp->mark)) ||
-	    (xp->if_id && nla_put_u32(skb, XFRMA_IF_ID, xp->if_id))) {
+	    oxfrm_nl_put_mark(skb, &xp->mark) ||
+	    oxfrm_nl_put_if_id(skb, xp->if_id)) {
 		nlmsg_cancel(skb, nlh);
 		return -EMSGSIZE;
 	}

@@ -13,14 +13,6 @@
 #include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
 
-void oxfrm_nl_get_mark(struct nlattr **attrs, struct xfrm_mark *m)
-{
-	if (attrs[XFRMA_MARK])
-		memcpy(m, nla_data(attrs[XFRMA_MARK]), sizeof(*m));
-	else
-		memset(m, 0, sizeof(*m));
-}
-
 /*
  * XFRM_MSG_ALLOCSPI: an SPI from the range for a larval state of (saddr,
  * daddr, proto, mode, reqid, mark, if_id). A larval state of those that

@@ -73,22 +73,6 @@ static int oxfrm_nl_verify_algs(struct nlattr **attrs,
 	return 0;
 }
 
-static int oxfrm_nl_verify_sec_ctx(struct nlattr **attrs,
-				   struct netlink_ext_ack *extack)
-{
-	struct xfrm_user_sec_ctx *uctx;
-
-	if (!attrs[XFRMA_SEC_CTX])
-		return 0;
-	uctx = nla_data(attrs[XFRMA_SEC_CTX]);
-	if (uctx->len > nla_len(attrs[XFRMA_SEC_CTX]) ||
-	    uctx->len != sizeof(*uctx) + uctx->ctx_len) {
-		NL_SET_ERR_MSG(extack, "Invalid security context length");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int oxfrm_nl_verify_replay(const struct xfrm_usersa_info *p,
 				  struct nlattr **attrs,
 				  struct netlink_ext_ack *extack)
