@@ -1,6 +1,6 @@
 #!/bin/bash
-# make demo, inside the guest: load oxfrm, configure what it already takes
-# over NETLINK_XFRM with unmodified `ip xfrm`, feed it ESP it has no SA for,
+# make demo, inside the guest: load oxfrm, configure SAs and policies over
+# NETLINK_XFRM with unmodified `ip xfrm`, feed it ESP it has no SA for,
 # and show the counters that recorded the drops.
 # timeout: 300
 . /oxfrm/tests/vm/lib/lib.sh
@@ -26,10 +26,31 @@ echo "# ip xfrm policy setdefault fwd block; ip xfrm policy getdefault"
 ip xfrm policy setdefault fwd block || fail "setdefault"
 ip xfrm policy getdefault
 echo
-echo "# a keyed SA is not taken yet:"
+echo "# keyed SAs and policies for a tunnel, as charon installs them"
+ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0xc1000001 \
+	reqid 1 mode tunnel replay-window 32 flag esn \
+	aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 ||
+	fail "state add"
+ip xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0xc1000002 \
+	reqid 1 mode tunnel encap espinudp 4500 4500 0.0.0.0 \
+	enc aes 0x000102030405060708090a0b0c0d0e0f \
+	auth-trunc 'hmac(sha256)' 0x000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f 128 \
+	limit time-soft 3000 limit time-hard 3600 || fail "state add"
+ip xfrm policy add src 10.1.0.0/16 dst 10.2.0.0/16 dir out \
+	tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 1 mode tunnel ||
+	fail "policy add"
+ip xfrm policy add src 10.2.0.0/16 dst 10.1.0.0/16 dir in \
+	tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid 1 mode tunnel ||
+	fail "policy add"
+ip -s xfrm state list spi 0xc1000002
+ip xfrm policy list
+ip xfrm state count
+expect_eq "keyed SAs" "$(ip xfrm state list | grep -c 'spi 0xc100000')" 2
+echo "# an unknown algorithm is refused as the kernel refuses it:"
 ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1000 \
-	aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 2>&1
+	aead 'rfc4106(gcm(nothing))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 2>&1
 ip xfrm state flush
+ip xfrm policy flush
 echo
 echo "# 10 ESP packets to 127.0.0.1 with an SPI no SA has, 3 too short for an SPI"
 rawsend -p 50 -d 127.0.0.1 -s 0xdead -n 10 || fail "rawsend"
@@ -43,4 +64,4 @@ expect_eq XfrmInHdrError "$(counter XfrmInHdrError)" 3
 echo
 echo "# rmmod oxfrm"
 oxfrm_unload
-echo "demo: oxfrm answered ip xfrm, counted 13 drops in the right counters, and unloaded cleanly"
+echo "demo: oxfrm kept SAs and policies for ip xfrm, counted 13 drops in the right counters, and unloaded cleanly"
