@@ -68,6 +68,8 @@ int oxfrm_nl_reply_sa(struct oxfrm_net *on, struct sk_buff *in,
 		      const struct nlmsghdr *nlh, struct oxfrm_state *x);
 void oxfrm_nl_notify_sa(struct oxfrm_net *on, struct oxfrm_state *x,
 			const struct nlmsghdr *req);
+void __oxfrm_nl_sa_expired(struct oxfrm_net *on, struct oxfrm_state *x,
+			   bool hard, u32 portid);
 void oxfrm_nl_sa_expired(struct oxfrm_net *on, struct oxfrm_state *x,
 			 bool hard, u32 portid);
 struct sk_buff *oxfrm_nl_build_ae(struct oxfrm_state *x, u32 flags,

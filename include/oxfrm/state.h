@@ -15,6 +15,7 @@
 #define _OXFRM_STATE_H
 
 #include <linux/bits.h>
+#include <linux/jiffies.h>
 #include <linux/llist.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable.h>
@@ -24,14 +25,33 @@
 #include <linux/xfrm.h>
 
 /*
- * The hash key: SPI and protocol, hashed and compared as bytes. An SPI is
- * unique per protocol when allocated (as on Debian's 6.1), so chains are
- * short; lookups filter the destination, family and mark along them.
+ * The inbound key: what a packet names its SA by, hashed and compared as
+ * bytes (zero past the family's address bytes). States of one key differ
+ * only in their marks, which lookups check along the chain.
  */
 struct oxfrm_state_key {
+	xfrm_address_t daddr;
+	__be32 spi;
+	u16 family;
+	u8 proto;
+	u8 zero;
+};
+
+/*
+ * An SPI in use by a protocol, whatever the destination: ALLOCSPI never
+ * hands it out again (as on Debian's 6.1). Counted under sad->lock.
+ */
+struct oxfrm_spi_key {
 	__be32 spi;
 	u8 proto;
 	u8 zero[3];
+};
+
+struct oxfrm_spi_use {
+	struct rhash_head node;
+	struct oxfrm_spi_key key;
+	unsigned int users;
+	struct rcu_head rcu;
 };
 
 /*
@@ -77,7 +97,8 @@ struct oxfrm_net;
 struct oxfrm_sad {
 	struct oxfrm_net *on;		/* NULL for a detached SAD (KUnit) */
 	spinlock_t lock;		/* writers; taken with _bh */
-	struct rhltable by_spi;		/* (SPI, proto) -> states, newest first */
+	struct rhltable by_spi;		/* oxfrm_state_key -> states, newest first */
+	struct rhashtable spi_used;	/* oxfrm_spi_key -> oxfrm_spi_use */
 	struct rhltable by_dst;		/* oxfrm_state_dkey -> states */
 	struct rhltable by_seq;		/* acquire sequence -> states (seq != 0) */
 	struct list_head all;		/* oxfrm_sad_entry: newest state first */
@@ -170,7 +191,7 @@ int oxfrm_state_insert(struct oxfrm_state *x);
 bool oxfrm_state_unlink(struct oxfrm_state *x);
 void oxfrm_state_flush(struct oxfrm_sad *sad);
 unsigned int oxfrm_state_flush_proto(struct oxfrm_sad *sad, u8 proto);
-void oxfrm_state_arm(struct oxfrm_state *x, unsigned int seconds);
+void oxfrm_state_arm(struct oxfrm_state *x, time64_t seconds);
 int oxfrm_state_add(struct oxfrm_state *x);
 int oxfrm_state_update(struct oxfrm_state *x);
 struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
@@ -188,6 +209,16 @@ int oxfrm_sad_walk(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w,
 void oxfrm_sad_walk_done(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w);
 bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto);
 void oxfrm_state_put(struct oxfrm_state *x);
+
+/*
+ * Lifetimes are user-given seconds: clamped, so that no product with HZ
+ * wraps into a time already past (a timer firing every tick).
+ */
+static inline unsigned long oxfrm_secs_to_jiffies(time64_t seconds)
+{
+	return (unsigned long)clamp_t(time64_t, seconds, 1,
+				      MAX_JIFFY_OFFSET / HZ) * HZ;
+}
 
 static inline void oxfrm_state_hold(struct oxfrm_state *x)
 {
@@ -207,6 +238,9 @@ void oxfrm_state_timer(struct timer_list *t);
 int oxfrm_state_check_expire(struct oxfrm_state *x);
 
 /* spi.c */
+extern const struct rhashtable_params oxfrm_spi_use_params;
+int oxfrm_spi_use_get(struct oxfrm_sad *sad, __be32 spi, u8 proto);
+void oxfrm_spi_use_put(struct oxfrm_sad *sad, __be32 spi, u8 proto);
 int oxfrm_state_verify_spi_range(u8 proto, u32 low, u32 high);
 int oxfrm_state_alloc_spi(struct oxfrm_state *x, u32 low, u32 high);
 

@@ -321,9 +321,13 @@ int oxfrm_nl_expire_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 		oxfrm_state_put(x);
 		return -EINVAL;
 	}
-	oxfrm_nl_sa_expired(on, x, ue->hard, nlh->nlmsg_pid);
-	if (ue->hard)
-		oxfrm_state_unlink(x);
+	/*
+	 * A hard one deletes first, and tells only if it did: should the
+	 * state's own timer delete it meanwhile, one EXPIRE goes out, not
+	 * two. (The deletion itself sends nothing, so the order shows not.)
+	 */
+	if (!ue->hard || oxfrm_state_unlink(x))
+		oxfrm_nl_sa_expired(on, x, ue->hard, nlh->nlmsg_pid);
 	oxfrm_state_put(x);
 	return 0;
 }
@@ -344,7 +348,8 @@ int oxfrm_nl_get_ae(struct sk_buff *skb, struct nlmsghdr *nlh,
 			       p->sa_id.proto, p->sa_id.family, m.v & m.m);
 	if (!x)
 		return -ESRCH;
-	reply = oxfrm_nl_build_ae(x, p->flags, portid, nlh->nlmsg_seq,
+	/* The header names the requester's nlmsg_pid, as xfrm_user's does. */
+	reply = oxfrm_nl_build_ae(x, p->flags, nlh->nlmsg_pid, nlh->nlmsg_seq,
 				  GFP_KERNEL);
 	oxfrm_state_put(x);
 	if (!reply)

@@ -316,15 +316,17 @@ fail:
 
 /*
  * XFRMNLGRP_EXPIRE: a soft (@hard false) or hard lifetime limit passed, or
- * the process at @portid said one did (user EXPIRE). Any context.
+ * the process at @portid said one did (user EXPIRE). Under x->lock, so
+ * that no deletion of @x can come between the decision and the message.
  */
-void oxfrm_nl_sa_expired(struct oxfrm_net *on, struct oxfrm_state *x,
-			 bool hard, u32 portid)
+void __oxfrm_nl_sa_expired(struct oxfrm_net *on, struct oxfrm_state *x,
+			   bool hard, u32 portid)
 {
 	struct xfrm_user_expire *ue;
 	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
+	lockdep_assert_held(&x->lock);
 	skb = nlmsg_new(NLMSG_ALIGN(sizeof(*ue)) +
 			nla_total_size(sizeof(struct xfrm_mark)) +
 			nla_total_size(sizeof(u32)), GFP_ATOMIC);
@@ -335,9 +337,7 @@ void oxfrm_nl_sa_expired(struct oxfrm_net *on, struct oxfrm_state *x,
 		goto fail;
 	ue = nlmsg_data(nlh);
 	memset(ue, 0, sizeof(*ue));
-	spin_lock_bh(&x->lock);
 	oxfrm_nl_sa_info(x, &ue->state);
-	spin_unlock_bh(&x->lock);
 	ue->hard = hard;
 	if (oxfrm_nl_put_mark(skb, &x->mark) ||
 	    oxfrm_nl_put_if_id(skb, x->if_id))
@@ -347,6 +347,15 @@ void oxfrm_nl_sa_expired(struct oxfrm_net *on, struct oxfrm_state *x,
 	return;
 fail:
 	kfree_skb(skb);
+}
+
+/* As __oxfrm_nl_sa_expired(), taking x->lock; any context. */
+void oxfrm_nl_sa_expired(struct oxfrm_net *on, struct oxfrm_state *x,
+			 bool hard, u32 portid)
+{
+	spin_lock_bh(&x->lock);
+	__oxfrm_nl_sa_expired(on, x, hard, portid);
+	spin_unlock_bh(&x->lock);
 }
 
 static unsigned int oxfrm_nl_ae_msgsize(const struct oxfrm_state *x)

@@ -12,9 +12,15 @@
  * only policies whose addresses match; ports, protocol, interface, mark
  * and interface ID are checked along them.
  *
- * Among matches, as in Linux 6.1: a sub policy wins over any main one; then
- * the lowest priority value; then the one inserted first (a replacement at
- * the same priority keeps its predecessor's place).
+ * Among matches: a sub policy wins over any main one; then the lowest
+ * priority value, as in Linux 6.1; then the one inserted first (a
+ * replacement at the same priority keeps its predecessor's place). That
+ * last rule is Linux's within one of its lists, but not across them: Linux
+ * 6.1 compares positions within separate exact and inexact lists, so that
+ * between equal priorities an inexact policy first in its list can beat an
+ * older one elsewhere. oxfrm's rule is total and documented instead;
+ * strongSwan derives distinct priorities from selector specificity, and
+ * only equal-priority hand-written configurations can tell.
  */
 
 #include <linux/rculist.h>

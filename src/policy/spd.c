@@ -117,7 +117,7 @@ static void __oxfrm_spd_unhash(struct oxfrm_policy *pol)
 	oxfrm_spd_tuple_put(spd, &pol->key);
 	list_del_init(&pol->walk.all);
 	spd->count[pol->dir]--;
-	pol->linked = false;
+	WRITE_ONCE(pol->linked, false);
 	/* A timer callback running now finds it unlinked and stops. */
 	del_timer(&pol->timer);
 }
@@ -346,10 +346,10 @@ int oxfrm_spd_insert(struct oxfrm_policy *pol, bool excl)
 	err = oxfrm_spd_tuple_get(spd, &pol->key, pol->priority, &spare);
 	if (err)
 		goto unlock;
-	/* The new one goes in before the old leaves: readers see either. */
-	err = rhltable_insert(&spd->by_key, &pol->by_key, oxfrm_spd_key_params);
-	if (err)
-		goto put_tuple;
+	/*
+	 * The index first: only netlink reads it, under cfg_mutex, so the
+	 * packet path sees nothing of a policy whose insertion fails.
+	 */
 	if (old)
 		err = rhashtable_replace_fast(&spd->by_index, &old->by_index,
 					      &pol->by_index,
@@ -357,9 +357,23 @@ int oxfrm_spd_insert(struct oxfrm_policy *pol, bool excl)
 	else
 		err = rhashtable_insert_fast(&spd->by_index, &pol->by_index,
 					     oxfrm_spd_index_params);
+	if (err)
+		goto put_tuple;
+	/*
+	 * The new one goes in before the old leaves. A reader walking the
+	 * key's chain past its head while both change can still miss both:
+	 * the chain must become ordered and replaced in place before the
+	 * packet path relies on this (see the SPD notes).
+	 */
+	err = rhltable_insert(&spd->by_key, &pol->by_key, oxfrm_spd_key_params);
 	if (err) {
-		rhltable_remove(&spd->by_key, &pol->by_key,
-				oxfrm_spd_key_params);
+		if (old)
+			rhashtable_replace_fast(&spd->by_index, &pol->by_index,
+						&old->by_index,
+						oxfrm_spd_index_params);
+		else
+			rhashtable_remove_fast(&spd->by_index, &pol->by_index,
+					       oxfrm_spd_index_params);
 		goto put_tuple;
 	}
 	if (old) {
@@ -369,12 +383,12 @@ int oxfrm_spd_insert(struct oxfrm_policy *pol, bool excl)
 		oxfrm_spd_tuple_put(spd, &old->key);
 		list_del_init(&old->walk.all);
 		spd->count[old->dir]--;
-		old->linked = false;
+		WRITE_ONCE(old->linked, false);
 		del_timer(&old->timer);
 	}
 
 	oxfrm_policy_hold(pol);
-	pol->linked = true;
+	WRITE_ONCE(pol->linked, true);
 	list_add(&pol->walk.all, &spd->all);
 	spd->count[pol->dir]++;
 	pol->curlft.add_time = ktime_get_real_seconds();
@@ -422,30 +436,57 @@ bool oxfrm_spd_unlink(struct oxfrm_policy *pol)
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_unlink);
 
-/* Unlinks every policy of @type. Returns how many went. */
+/* Policies a flush unhashes per hold of spd->lock. */
+#define OXFRM_SPD_FLUSH_BATCH	256
+
+/*
+ * Unlinks every policy of @type. Returns how many went. Bottom halves are
+ * enabled and the CPU given up between batches: a marker keeps the place,
+ * so an SPD of any size flushes without stalling the packet path.
+ */
 unsigned int oxfrm_spd_flush(struct oxfrm_spd *spd, u8 type)
 {
-	struct oxfrm_spd_walk *w, *next;
+	struct oxfrm_spd_walk *w, *next, mark = { .marker = true };
 	struct oxfrm_policy *pol;
-	unsigned int n = 0;
+	unsigned int n = 0, batch;
+	struct list_head *pos;
 	LIST_HEAD(dead);
 
+	INIT_LIST_HEAD(&mark.all);
 	spin_lock_bh(&spd->lock);
-	list_for_each_entry_safe(w, next, &spd->all, all) {
-		if (w->marker)
-			continue;
-		pol = container_of(w, struct oxfrm_policy, walk);
-		if (pol->type != type)
-			continue;
-		__oxfrm_spd_unhash(pol);
-		list_add_tail(&pol->walk.all, &dead);
-		n++;
+	pos = &spd->all;
+	for (;;) {
+		batch = 0;
+		w = list_entry(pos->next, struct oxfrm_spd_walk, all);
+		list_del_init(&mark.all);
+		list_for_each_entry_safe_from(w, next, &spd->all, all) {
+			if (batch == OXFRM_SPD_FLUSH_BATCH) {
+				list_add_tail(&mark.all, &w->all);
+				break;
+			}
+			if (w->marker)
+				continue;
+			pol = container_of(w, struct oxfrm_policy, walk);
+			if (pol->type != type)
+				continue;
+			__oxfrm_spd_unhash(pol);
+			list_add_tail(&pol->walk.all, &dead);
+			n++;
+			batch++;
+		}
+		if (list_empty(&mark.all))
+			break;
+		spin_unlock_bh(&spd->lock);
+		cond_resched();
+		spin_lock_bh(&spd->lock);
+		pos = &mark.all;
 	}
 	spin_unlock_bh(&spd->lock);
 
 	list_for_each_entry_safe(w, next, &dead, all) {
 		list_del_init(&w->all);
 		oxfrm_policy_put(container_of(w, struct oxfrm_policy, walk));
+		cond_resched();
 	}
 	return n;
 }

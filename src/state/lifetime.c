@@ -112,16 +112,21 @@ void oxfrm_state_timer(struct timer_list *t)
 		ev = oxfrm_lifetime_time(x, ktime_get_real_seconds(), &next);
 	soft = ev == OXFRM_LFT_SOFT || x->soft_notify;
 	x->soft_notify = false;
-	if (ev != OXFRM_LFT_HARD && next)
-		mod_timer(&x->timer, jiffies + (unsigned long)next * HZ);
+	if (ev == OXFRM_LFT_HARD) {
+		/* Under the lock: UPDSA and user EXPIRE see it at once. */
+		x->expired = true;
+	} else {
+		if (next)
+			mod_timer(&x->timer,
+				  jiffies + oxfrm_secs_to_jiffies(next));
+		/* Told under the lock: no deletion can overtake it. */
+		if (soft && on)
+			__oxfrm_nl_sa_expired(on, x, false, 0);
+	}
 	spin_unlock(&x->lock);
 
-	if (ev == OXFRM_LFT_HARD) {
-		if (oxfrm_state_unlink(x) && on)
-			oxfrm_nl_sa_expired(on, x, true, 0);
-	} else if (soft && on) {
-		oxfrm_nl_sa_expired(on, x, false, 0);
-	}
+	if (ev == OXFRM_LFT_HARD && oxfrm_state_unlink(x) && on)
+		oxfrm_nl_sa_expired(on, x, true, 0);
 out:
 	oxfrm_state_put(x);
 }

@@ -8,8 +8,77 @@
 
 #include <linux/in.h>
 #include <linux/random.h>
+#include <linux/slab.h>
 #include <oxfrm/oxfrm.h>
 #include <oxfrm/state.h>
+
+const struct rhashtable_params oxfrm_spi_use_params = {
+	.key_len = sizeof(struct oxfrm_spi_key),
+	.key_offset = offsetof(struct oxfrm_spi_use, key),
+	.head_offset = offsetof(struct oxfrm_spi_use, node),
+	.automatic_shrinking = true,
+};
+
+static void oxfrm_spi_key_init(struct oxfrm_spi_key *key, __be32 spi, u8 proto)
+{
+	memset(key, 0, sizeof(*key));
+	key->spi = spi;
+	key->proto = proto;
+}
+
+/* One more state uses @spi for @proto; under sad->lock. SPI 0 is none. */
+int oxfrm_spi_use_get(struct oxfrm_sad *sad, __be32 spi, u8 proto)
+{
+	struct oxfrm_spi_use *use;
+	struct oxfrm_spi_key key;
+	int err;
+
+	lockdep_assert_held(&sad->lock);
+	if (!spi)
+		return 0;
+	oxfrm_spi_key_init(&key, spi, proto);
+	use = rhashtable_lookup_fast(&sad->spi_used, &key, oxfrm_spi_use_params);
+	if (use) {
+		use->users++;
+		return 0;
+	}
+	use = kzalloc(sizeof(*use), GFP_ATOMIC);
+	if (!use)
+		return -ENOMEM;
+	use->key = key;
+	use->users = 1;
+	err = rhashtable_insert_fast(&sad->spi_used, &use->node,
+				     oxfrm_spi_use_params);
+	if (err)
+		kfree(use);
+	return err;
+}
+
+void oxfrm_spi_use_put(struct oxfrm_sad *sad, __be32 spi, u8 proto)
+{
+	struct oxfrm_spi_use *use;
+	struct oxfrm_spi_key key;
+
+	lockdep_assert_held(&sad->lock);
+	if (!spi)
+		return;
+	oxfrm_spi_key_init(&key, spi, proto);
+	use = rhashtable_lookup_fast(&sad->spi_used, &key, oxfrm_spi_use_params);
+	if (WARN_ON_ONCE(!use) || --use->users)
+		return;
+	rhashtable_remove_fast(&sad->spi_used, &use->node, oxfrm_spi_use_params);
+	kfree_rcu(use, rcu);
+}
+
+/* Whether any linked state uses @spi for @proto, whatever its destination. */
+bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto)
+{
+	struct oxfrm_spi_key key;
+
+	oxfrm_spi_key_init(&key, spi, proto);
+	return rhashtable_lookup_fast(&sad->spi_used, &key,
+				      oxfrm_spi_use_params);
+}
 
 /* The range checks of xfrm_alloc_userspi(), with the same errno. */
 int oxfrm_state_verify_spi_range(u8 proto, u32 low, u32 high)

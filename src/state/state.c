@@ -58,11 +58,17 @@ static void oxfrm_state_dkey_init(struct oxfrm_state_dkey *key,
 	key->family = family;
 }
 
-static void oxfrm_state_key_init(struct oxfrm_state_key *key, __be32 spi,
-				 u8 proto)
+static void oxfrm_state_key_init(struct oxfrm_state_key *key,
+				 const xfrm_address_t *daddr, __be32 spi,
+				 u8 proto, u16 family)
 {
 	memset(key, 0, sizeof(*key));
+	if (family == AF_INET6)
+		key->daddr = *daddr;
+	else
+		key->daddr.a4 = daddr->a4;
 	key->spi = spi;
+	key->family = family;
 	key->proto = proto;
 }
 
@@ -122,7 +128,12 @@ int oxfrm_sad_init(struct oxfrm_sad *sad)
 	err = rhltable_init(&sad->by_seq, &oxfrm_state_seq_params);
 	if (err)
 		goto fail_seq;
+	err = rhashtable_init(&sad->spi_used, &oxfrm_spi_use_params);
+	if (err)
+		goto fail_spi;
 	return 0;
+fail_spi:
+	rhltable_destroy(&sad->by_seq);
 fail_seq:
 	rhltable_destroy(&sad->by_dst);
 fail_dst:
@@ -140,6 +151,7 @@ void oxfrm_sad_destroy(struct oxfrm_sad *sad)
 	oxfrm_state_flush(sad);
 	wait_var_event(&sad->nr_states, !atomic_read(&sad->nr_states));
 	flush_work(&sad->gc_work);
+	rhashtable_destroy(&sad->spi_used);
 	rhltable_destroy(&sad->by_seq);
 	rhltable_destroy(&sad->by_dst);
 	rhltable_destroy(&sad->by_spi);
@@ -147,9 +159,9 @@ void oxfrm_sad_destroy(struct oxfrm_sad *sad)
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_destroy);
 
 /* Check @x's time limits @seconds from now. */
-void oxfrm_state_arm(struct oxfrm_state *x, unsigned int seconds)
+void oxfrm_state_arm(struct oxfrm_state *x, time64_t seconds)
 {
-	mod_timer(&x->timer, jiffies + (unsigned long)seconds * HZ);
+	mod_timer(&x->timer, jiffies + oxfrm_secs_to_jiffies(seconds));
 }
 
 /* A new state: no limits, added now, with the caller's reference. */
@@ -178,7 +190,7 @@ EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_alloc);
 void oxfrm_state_set_id(struct oxfrm_state *x, const xfrm_address_t *daddr,
 			__be32 spi, u8 proto, u16 family)
 {
-	oxfrm_state_key_init(&x->key, spi, proto);
+	oxfrm_state_key_init(&x->key, daddr, spi, proto, family);
 	memset(&x->daddr, 0, sizeof(x->daddr));
 	if (family == AF_INET6)
 		x->daddr = *daddr;
@@ -208,9 +220,12 @@ int __oxfrm_state_insert(struct oxfrm_state *x)
 	lockdep_assert_held(&sad->lock);
 	oxfrm_state_dkey_init(&x->dkey, &x->daddr, &x->saddr, x->reqid,
 			      x->family);
-	err = rhltable_insert(&sad->by_spi, &x->by_spi, oxfrm_state_params);
+	err = oxfrm_spi_use_get(sad, x->key.spi, x->key.proto);
 	if (err)
 		return err;
+	err = rhltable_insert(&sad->by_spi, &x->by_spi, oxfrm_state_params);
+	if (err)
+		goto fail_spi;
 	err = rhltable_insert(&sad->by_dst, &x->by_dst, oxfrm_state_dst_params);
 	if (err)
 		goto fail_dst;
@@ -229,6 +244,8 @@ fail_seq:
 	rhltable_remove(&sad->by_dst, &x->by_dst, oxfrm_state_dst_params);
 fail_dst:
 	rhltable_remove(&sad->by_spi, &x->by_spi, oxfrm_state_params);
+fail_spi:
+	oxfrm_spi_use_put(sad, x->key.spi, x->key.proto);
 	return err;
 }
 
@@ -256,15 +273,21 @@ int __oxfrm_state_rehash(struct oxfrm_state *x, __be32 spi)
 	int err;
 
 	lockdep_assert_held(&sad->lock);
+	err = oxfrm_spi_use_get(sad, spi, x->key.proto);
+	if (err)
+		return err;
 	rhltable_remove(&sad->by_spi, &x->by_spi, oxfrm_state_params);
-	x->key.spi = spi;
+	WRITE_ONCE(x->key.spi, spi);
 	err = rhltable_insert(&sad->by_spi, &x->by_spi, oxfrm_state_params);
 	if (err) {
-		x->key.spi = old;
+		WRITE_ONCE(x->key.spi, old);
+		oxfrm_spi_use_put(sad, spi, x->key.proto);
 		if (rhltable_insert(&sad->by_spi, &x->by_spi, oxfrm_state_params))
 			pr_warn_ratelimited("oxfrm: a state fell out of the SAD hash\n");
+		return err;
 	}
-	return err;
+	oxfrm_spi_use_put(sad, old, x->key.proto);
+	return 0;
 }
 
 static void __oxfrm_state_unhash(struct oxfrm_state *x)
@@ -272,11 +295,15 @@ static void __oxfrm_state_unhash(struct oxfrm_state *x)
 	struct oxfrm_sad *sad = x->sad;
 
 	rhltable_remove(&sad->by_spi, &x->by_spi, oxfrm_state_params);
+	oxfrm_spi_use_put(sad, x->key.spi, x->key.proto);
 	rhltable_remove(&sad->by_dst, &x->by_dst, oxfrm_state_dst_params);
 	if (x->seq)
 		rhltable_remove(&sad->by_seq, &x->by_seq, oxfrm_state_seq_params);
 	x->linked = false;
-	x->dead = true;
+	/* Under x->lock too: whoever holds that sees the state's fate. */
+	spin_lock(&x->lock);
+	WRITE_ONCE(x->dead, true);
+	spin_unlock(&x->lock);
 	sad->count--;
 }
 
@@ -356,14 +383,11 @@ static struct oxfrm_state *__oxfrm_state_lookup(struct oxfrm_sad *sad,
 	/* Larval states wait with SPI 0; no packet or request names them. */
 	if (!spi)
 		return NULL;
-	oxfrm_state_key_init(&key, spi, proto);
+	oxfrm_state_key_init(&key, daddr, spi, proto, family);
 	list = rhltable_lookup(&sad->by_spi, &key, oxfrm_state_params);
 	rhl_for_each_entry_rcu(x, pos, list, by_spi) {
 		/* A state rehashed under us may lead into another chain. */
-		if (x->key.spi != spi || x->key.proto != proto)
-			continue;
-		if (x->family != family ||
-		    !oxfrm_addr_equal(&x->daddr, daddr, family))
+		if (READ_ONCE(x->key.spi) != spi)
 			continue;
 		if ((mark & x->mark.m) != x->mark.v)
 			continue;
@@ -679,19 +703,6 @@ unsigned int oxfrm_state_count(struct oxfrm_sad *sad, u32 *buckets)
 	rcu_read_unlock();
 	spin_unlock_bh(&sad->lock);
 	return n;
-}
-
-/* Whether any linked state uses @spi for @proto, whatever its destination. */
-bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto)
-{
-	struct oxfrm_state_key key;
-	bool used;
-
-	oxfrm_state_key_init(&key, spi, proto);
-	rcu_read_lock();
-	used = rhltable_lookup(&sad->by_spi, &key, oxfrm_state_params);
-	rcu_read_unlock();
-	return used;
 }
 
 /* States come from their own cache: kmalloc would round them up a lot. */

@@ -1,0 +1,120 @@
+#!/bin/bash
+# 100,000 SAs, then 100,000 policies, on the stock kernel's XFRM and on
+# oxfrm in turn: added with one `ip -batch`, looked up one by one (a
+# sample), dumped, counted and flushed, with no soft lockup or RCU stall
+# (the harness fails on any). Prints the memory each stack used per SA and
+# per policy (Slab and MemAvailable deltas of /proc/meminfo) side by side.
+# timeout: 1500
+. /oxfrm/tests/vm/lib/lib.sh
+. /oxfrm/tests/vm/lib/diff.sh
+
+# Measured on the stock kernel only: under KASAN and lockdep this would
+# measure them, and the other guest tests already run there.
+[ "$GUEST_KERNEL" = stock ] || skip "scale is measured on the stock kernel"
+N=100000
+K20=0x141b222930373e454c535a61686f767d848b9299
+batch=$(mktemp)
+pbatch=$(mktemp)
+# Policies: exact, prefix and mixed selectors, ports, both families.
+awk -v n="$N" 'BEGIN {
+	for (i = 0; i < n; i++) {
+		a = int(i / 256) % 256; b = i % 256; c = int(i / 65536)
+		if (i % 4 == 0)
+			sel = sprintf("src 10.%d.%d.%d/32 dst 172.16.%d.%d/32", c, a, b, a, b)
+		else if (i % 4 == 1)
+			sel = sprintf("src 10.%d.%d.0/24 dst 172.%d.%d.0/24 proto 6 dport %d", c, a, 16 + c, b, 1 + i % 60000)
+		else if (i % 4 == 2)
+			sel = sprintf("src 10.%d.%d.%d/32 dst 0.0.0.0/0 proto 17 sport %d", c, a, b, 1 + i % 60000)
+		else
+			sel = sprintf("src fd00:%x:%x::/64 dst fd01::%x:%x/128", c, a * 256 + b, c, a * 256 + b)
+		printf "xfrm policy add %s dir %s priority %d tmpl proto esp mode transport reqid %d\n", sel, (i % 2) ? "in" : "out", i % 7, i
+	}
+}' >"$pbatch"
+# Distinct destinations and SPIs, a few reqids, both families.
+awk -v n="$N" -v k="$K20" 'BEGIN {
+	for (i = 0; i < n; i++) {
+		if (i % 4 == 3)
+			d = sprintf("fd00::%x:%x", int(i / 65536), i % 65536)
+		else
+			d = sprintf("10.%d.%d.%d", int(i / 65536) % 256, int(i / 256) % 256, i % 256)
+		s = (i % 4 == 3) ? "fd00::1" : "10.255.255.1"
+		printf "xfrm state add src %s dst %s proto esp spi %d reqid %d mode tunnel aead rfc4106(gcm(aes)) %s 128\n", s, d, 4096 + i, i % 16, k
+	}
+}' >"$batch"
+
+meminfo() {
+	awk -v k="$1" '$1 == k ":" { print $2 }' /proc/meminfo
+}
+
+# run_policies STACK: as run, for the policies of $pbatch
+run_policies() {
+	local ns=scalep_$1 slab0 avail0 slab1 avail1 t0 t1 n miss i
+	ip netns add "$ns"
+	sync; echo 3 >/proc/sys/vm/drop_caches
+	slab0=$(meminfo Slab); avail0=$(meminfo MemAvailable)
+	t0=$(date +%s)
+	ip netns exec "$ns" ip -batch "$pbatch" || fail "$1: policy batch add failed"
+	t1=$(date +%s)
+	slab1=$(meminfo Slab); avail1=$(meminfo MemAvailable)
+	n=$(ip netns exec "$ns" ip xfrm policy list | grep -c '^src')
+	expect_eq "$1: policies dumped" "$n" "$N"
+	miss=0
+	for i in $(seq 0 1996 $((N - 1))); do
+		a=$((i / 256 % 256)) b=$((i % 256)) c=$((i / 65536))
+		ip netns exec "$ns" ip xfrm policy get \
+			src 10.$c.$a.$b/32 dst 172.16.$a.$b/32 dir out >/dev/null ||
+			miss=$((miss + 1))
+	done
+	expect_eq "$1: sampled policy lookups that failed" "$miss" 0
+	ip netns exec "$ns" ip xfrm policy flush || fail "$1: policy flush"
+	n=$(ip netns exec "$ns" ip xfrm policy list | grep -c '^src')
+	expect_eq "$1: policies after flush" "$n" 0
+	ip netns del "$ns"
+	echo "$1-policies $(( (slab1 - slab0) * 1000 / N )) $(( (avail0 - avail1) * 1000 / N )) $((t1 - t0))" >>"$results"
+}
+
+# run STACK: prints "STACK slab_kib_per_1000 avail_kib_per_1000 add_s"
+run() {
+	local ns=scale_$1 slab0 avail0 slab1 avail1 t0 t1 n miss i
+	ip netns add "$ns"
+	sync; echo 3 >/proc/sys/vm/drop_caches
+	slab0=$(meminfo Slab); avail0=$(meminfo MemAvailable)
+	t0=$(date +%s)
+	ip netns exec "$ns" ip -batch "$batch" || fail "$1: batch add failed"
+	t1=$(date +%s)
+	slab1=$(meminfo Slab); avail1=$(meminfo MemAvailable)
+	n=$(ip netns exec "$ns" ip xfrm state count | awk '{ print $NF }')
+	expect_eq "$1: SAD count" "$n" "$N"
+	n=$(ip netns exec "$ns" ip xfrm state list | grep -c '^src')
+	expect_eq "$1: SAs dumped" "$n" "$N"
+	miss=0
+	for i in $(seq 0 997 $((N - 1))); do
+		[ $((i % 4)) = 3 ] && continue
+		ip netns exec "$ns" ip xfrm state get src 10.255.255.1 \
+			dst "10.$((i / 65536 % 256)).$((i / 256 % 256)).$((i % 256))" \
+			proto esp spi $((4096 + i)) >/dev/null || miss=$((miss + 1))
+	done
+	expect_eq "$1: sampled lookups that failed" "$miss" 0
+	ip netns exec "$ns" ip xfrm state flush || fail "$1: flush"
+	n=$(ip netns exec "$ns" ip xfrm state count | awk '{ print $NF }')
+	expect_eq "$1: SAD count after flush" "$n" 0
+	ip netns del "$ns"
+	echo "$1 $(( (slab1 - slab0) * 1000 / N )) $(( (avail0 - avail1) * 1000 / N )) $((t1 - t0))" >>"$results"
+}
+
+results=$(mktemp)
+modprobe xfrm_user || fail "cannot load xfrm_user"
+run stock
+run_policies stock
+rmmod xfrm_user
+stock_unload
+oxfrm_load
+run oxfrm
+run_policies oxfrm
+oxfrm_unload
+
+echo "$N of each       slab bytes/obj   memory bytes/obj   add time"
+while read -r stack slab avail secs; do
+	printf '%-16s %15d %18d %9ss\n' "$stack" $((slab * 1024 / 1000)) \
+		$((avail * 1024 / 1000)) "$secs"
+done <"$results"
