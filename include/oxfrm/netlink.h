@@ -87,6 +87,13 @@ void oxfrm_nl_sa_update_ae(struct oxfrm_state *x, struct nlattr **attrs,
 
 /* policy.c */
 struct oxfrm_policy;
+void oxfrm_nl_policy_info(const struct oxfrm_policy *pol,
+			  struct xfrm_userpolicy_info *p);
+int oxfrm_nl_policy_attrs(struct sk_buff *skb, const struct oxfrm_policy *pol);
+struct oxfrm_policy *oxfrm_nl_policy_construct(struct oxfrm_net *on,
+					       const struct xfrm_userpolicy_info *p,
+					       struct nlattr **attrs, int *errp,
+					       struct netlink_ext_ack *extack);
 int oxfrm_nl_add_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
 			struct nlattr **attrs, struct netlink_ext_ack *extack);
 int oxfrm_nl_get_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
@@ -104,6 +111,15 @@ int oxfrm_nl_set_spdinfo(struct sk_buff *skb, struct nlmsghdr *nlh,
 void oxfrm_nl_policy_expired(struct oxfrm_net *on,
 			     const struct oxfrm_policy *pol, bool hard,
 			     u32 portid);
+
+/* acquire.c */
+int oxfrm_nl_acquire(struct oxfrm_net *on, const struct xfrm_id *id,
+		     const xfrm_address_t *saddr,
+		     const struct xfrm_selector *sel,
+		     const struct oxfrm_policy *pol,
+		     const struct xfrm_user_tmpl *t, u32 seq, gfp_t gfp);
+int oxfrm_nl_add_acquire(struct sk_buff *skb, struct nlmsghdr *nlh,
+			 struct nlattr **attrs, struct netlink_ext_ack *extack);
 
 /* km.c */
 void oxfrm_km_init(void);

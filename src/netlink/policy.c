@@ -16,8 +16,8 @@
 #include <oxfrm/policy.h>
 
 /* As copy_to_user_policy(); the share is always reported as "any". */
-static void oxfrm_nl_policy_info(const struct oxfrm_policy *pol,
-				 struct xfrm_userpolicy_info *p)
+void oxfrm_nl_policy_info(const struct oxfrm_policy *pol,
+			  struct xfrm_userpolicy_info *p)
 {
 	memset(p, 0, sizeof(*p));
 	memcpy(&p->sel, &pol->sel, sizeof(p->sel));
@@ -32,8 +32,7 @@ static void oxfrm_nl_policy_info(const struct oxfrm_policy *pol,
 }
 
 /* After the fixed part, in xfrm_user's order. */
-static int oxfrm_nl_policy_attrs(struct sk_buff *skb,
-				 const struct oxfrm_policy *pol)
+int oxfrm_nl_policy_attrs(struct sk_buff *skb, const struct oxfrm_policy *pol)
 {
 	struct xfrm_userpolicy_type upt;
 
@@ -214,12 +213,16 @@ static void oxfrm_nl_policy_tmpls(struct oxfrm_policy *pol,
 	}
 }
 
-/* XFRM_MSG_NEWPOLICY (-EEXIST for a policy of the same identity), UPDPOLICY. */
-int oxfrm_nl_add_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
-			struct nlattr **attrs, struct netlink_ext_ack *extack)
+/*
+ * xfrm_policy_construct(): a policy (unlinked, with the caller's reference)
+ * from @p and its attributes, checked as xfrm_user checks them; or NULL
+ * and *errp.
+ */
+struct oxfrm_policy *oxfrm_nl_policy_construct(struct oxfrm_net *on,
+					       const struct xfrm_userpolicy_info *p,
+					       struct nlattr **attrs, int *errp,
+					       struct netlink_ext_ack *extack)
 {
-	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
-	struct xfrm_userpolicy_info *p = nlmsg_data(nlh);
 	struct xfrm_user_tmpl *ut = NULL;
 	struct oxfrm_policy *pol;
 	bool labelled;
@@ -231,27 +234,28 @@ int oxfrm_nl_add_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
 		err = oxfrm_nl_verify_sec_ctx(attrs, extack);
 	if (!err)
 		err = oxfrm_nl_policy_type(attrs, &type, extack);
-	if (err)
-		return err;
-	if (attrs[XFRMA_TMPL]) {
+	if (!err && attrs[XFRMA_TMPL]) {
 		ut = nla_data(attrs[XFRMA_TMPL]);
 		nr = nla_len(attrs[XFRMA_TMPL]) / sizeof(*ut);
 		err = oxfrm_policy_verify_tmpls(ut, nr, p->sel.family, p->dir,
 						extack);
-		if (err)
-			return err;
 	}
-	err = oxfrm_nl_sec_ctx(attrs, &labelled);
-	if (err)
-		return err;
-	if (labelled) {
+	if (!err)
+		err = oxfrm_nl_sec_ctx(attrs, &labelled);
+	if (!err && labelled) {
 		NL_SET_ERR_MSG(extack, "oxfrm does not support security contexts");
-		return -EOPNOTSUPP;
+		err = -EOPNOTSUPP;
+	}
+	if (err) {
+		*errp = err;
+		return NULL;
 	}
 
 	pol = oxfrm_policy_alloc(on->spd, GFP_KERNEL);
-	if (!pol)
-		return -ENOMEM;
+	if (!pol) {
+		*errp = -ENOMEM;
+		return NULL;
+	}
 	memcpy(&pol->sel, &p->sel, sizeof(pol->sel));
 	pol->lft = p->lft;
 	pol->priority = p->priority;
@@ -264,6 +268,21 @@ int oxfrm_nl_add_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
 	oxfrm_nl_get_mark(attrs, &pol->mark);
 	if (attrs[XFRMA_IF_ID])
 		pol->if_id = nla_get_u32(attrs[XFRMA_IF_ID]);
+	return pol;
+}
+
+/* XFRM_MSG_NEWPOLICY (-EEXIST for a policy of the same identity), UPDPOLICY. */
+int oxfrm_nl_add_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
+			struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
+	struct oxfrm_policy *pol;
+	int err;
+
+	pol = oxfrm_nl_policy_construct(on, nlmsg_data(nlh), attrs, &err,
+					extack);
+	if (!pol)
+		return err;
 
 	err = oxfrm_spd_insert(pol, nlh->nlmsg_type == XFRM_MSG_NEWPOLICY);
 	if (!err)

@@ -12,6 +12,11 @@
  *                                      GETSA reply sent back verbatim plus
  *                                      REPLAY_VAL and LTIME_VAL
  *   xfrmsa expire DADDR SPI HARD       a user-sent EXPIRE
+ *   xfrmsa acquire DADDR SPI SADDR NTMPL
+ *                                      a user-sent ACQUIRE for 10.1/16 to
+ *                                      10.2/16, its policy with NTMPL ESP
+ *                                      tunnel templates to DADDR (reqid
+ *                                      1, 2, ...)
  *
  * ESP only; DADDR of either family; the SA's mark must be zero.
  */
@@ -285,7 +290,48 @@ int main(int argc, char **argv)
 		printf("expire %d\n", talk(&r, &got));
 		return 0;
 	}
+	if (!strcmp(argv[1], "acquire") && argc == 6) {
+		struct xfrm_user_tmpl t[8];
+		struct xfrm_user_acquire ua;
+		int i, n = atoi(argv[5]);
+
+		if (n < 0 || n > 8)
+			goto usage;
+		memset(&ua, 0, sizeof(ua));
+		memcpy(&ua.id.daddr, &id.daddr, sizeof(id.daddr));
+		ua.id.spi = id.spi;
+		ua.id.proto = IPPROTO_ESP;
+		inet_pton(id.family, argv[4], &ua.saddr);
+		ua.sel.family = AF_INET;
+		inet_pton(AF_INET, "10.1.0.0", &ua.sel.saddr);
+		inet_pton(AF_INET, "10.2.0.0", &ua.sel.daddr);
+		ua.sel.prefixlen_s = 16;
+		ua.sel.prefixlen_d = 16;
+		ua.policy.sel = ua.sel;
+		ua.policy.dir = XFRM_POLICY_OUT;
+		ua.policy.priority = 100;
+		ua.policy.lft.soft_byte_limit = ~0ULL;
+		ua.policy.lft.hard_byte_limit = ~0ULL;
+		ua.policy.lft.soft_packet_limit = ~0ULL;
+		ua.policy.lft.hard_packet_limit = ~0ULL;
+		ua.aalgos = ua.ealgos = ua.calgos = ~0U;
+		memset(t, 0, sizeof(t));
+		for (i = 0; i < n; i++) {
+			t[i].id = ua.id;
+			t[i].family = id.family;
+			t[i].saddr = ua.saddr;
+			t[i].reqid = i + 1;
+			t[i].mode = XFRM_MODE_TUNNEL;
+			t[i].aalgos = t[i].ealgos = t[i].calgos = 0x5;
+		}
+		init(&r, XFRM_MSG_ACQUIRE, 0);
+		put(&r, &ua, sizeof(ua));
+		if (n)
+			put_attr(&r, XFRMA_TMPL, t, n * sizeof(t[0]));
+		printf("acquire %d\n", talk(&r, &got));
+		return 0;
+	}
 usage:
-	fprintf(stderr, "usage: xfrmsa getae|newae|move|expire DADDR SPI ...\n");
+	fprintf(stderr, "usage: xfrmsa getae|newae|move|expire|acquire DADDR SPI ...\n");
 	return 2;
 }
