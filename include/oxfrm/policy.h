@@ -79,6 +79,19 @@ struct oxfrm_spd_tuple {
 	u8 plen_s;
 };
 
+/*
+ * The policies of one key, best first: by priority value, then insertion
+ * order. A lookup stops at the first match of a chain; a replacement
+ * takes its predecessor's place (hlist_replace_rcu) or goes in before it
+ * leaves, so a reader never misses both.
+ */
+struct oxfrm_spd_chain {
+	struct rhash_head node;
+	struct oxfrm_spd_key key;
+	struct hlist_head pols;		/* RCU readers; under spd->lock */
+	struct rcu_head rcu;
+};
+
 #define OXFRM_SPD_FAMILIES 2		/* AF_INET, AF_INET6 */
 /* The stock kernel's policy hash limit, which SPDINFO reports. */
 #define OXFRM_SPD_HASHMAX BIT(20)
@@ -86,7 +99,7 @@ struct oxfrm_spd_tuple {
 struct oxfrm_spd {
 	struct oxfrm_net *on;		/* NULL for a detached SPD (KUnit) */
 	spinlock_t lock;		/* writers; taken with _bh */
-	struct rhltable by_key;		/* struct oxfrm_spd_key -> policies */
+	struct rhashtable by_key;	/* struct oxfrm_spd_key -> chain */
 	struct rhashtable by_index;	/* index -> policy */
 	struct list_head all;		/* policies and dump markers, newest first */
 	struct list_head tuples[OXFRM_SPD_FAMILIES][XFRM_POLICY_MAX]
@@ -114,7 +127,8 @@ struct oxfrm_spd_walk {
 struct oxfrm_policy {
 	struct oxfrm_spd_walk walk;	/* first: spd->all holds walk entries */
 	struct oxfrm_spd_key key;
-	struct rhlist_head by_key;
+	struct hlist_node by_key;	/* in chain->pols */
+	struct oxfrm_spd_chain *chain;	/* while linked */
 	struct rhash_head by_index;
 	struct llist_node gc;
 	refcount_t refcnt;
@@ -190,6 +204,13 @@ int oxfrm_spd_tuple_get(struct oxfrm_spd *spd, const struct oxfrm_spd_key *key,
 			u32 priority, struct oxfrm_spd_tuple **spare);
 void oxfrm_spd_tuple_put(struct oxfrm_spd *spd,
 			 const struct oxfrm_spd_key *key);
+struct oxfrm_spd_chain *oxfrm_spd_chain_find(struct oxfrm_spd *spd,
+					     const struct oxfrm_spd_key *key);
+int oxfrm_spd_chain_link(struct oxfrm_spd *spd, struct oxfrm_policy *pol,
+			 struct oxfrm_spd_chain **spare);
+void oxfrm_spd_chain_replace(struct oxfrm_spd *spd, struct oxfrm_policy *old,
+			     struct oxfrm_policy *pol);
+void oxfrm_spd_chain_unlink(struct oxfrm_spd *spd, struct oxfrm_policy *pol);
 void oxfrm_spd_key_init(struct oxfrm_spd_key *key, u8 dir, u8 type,
 			u16 family, const xfrm_address_t *daddr, u8 plen_d,
 			const xfrm_address_t *saddr, u8 plen_s);

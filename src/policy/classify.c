@@ -30,8 +30,8 @@
 
 const struct rhashtable_params oxfrm_spd_key_params = {
 	.key_len = sizeof(struct oxfrm_spd_key),
-	.key_offset = offsetof(struct oxfrm_policy, key),
-	.head_offset = offsetof(struct oxfrm_policy, by_key),
+	.key_offset = offsetof(struct oxfrm_spd_chain, key),
+	.head_offset = offsetof(struct oxfrm_spd_chain, node),
 	.automatic_shrinking = true,
 };
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_key_params);
@@ -189,13 +189,100 @@ static bool oxfrm_policy_better(const struct oxfrm_policy *a,
 	return a->seq < b->seq;
 }
 
+/* The chain of @key, under rcu_read_lock() or spd->lock; or NULL. */
+struct oxfrm_spd_chain *oxfrm_spd_chain_find(struct oxfrm_spd *spd,
+					     const struct oxfrm_spd_key *key)
+{
+	return rhashtable_lookup(&spd->by_key, key, oxfrm_spd_key_params);
+}
+
+/* @pol into @chain, before the first policy it beats; under spd->lock. */
+static void oxfrm_spd_chain_add(struct oxfrm_spd_chain *chain,
+				struct oxfrm_policy *pol)
+{
+	struct oxfrm_policy *p, *last = NULL;
+
+	hlist_for_each_entry(p, &chain->pols, by_key) {
+		if (oxfrm_policy_better(pol, p)) {
+			hlist_add_before_rcu(&pol->by_key, &p->by_key);
+			goto out;
+		}
+		last = p;
+	}
+	if (last)
+		hlist_add_behind_rcu(&pol->by_key, &last->by_key);
+	else
+		hlist_add_head_rcu(&pol->by_key, &chain->pols);
+out:
+	pol->chain = chain;
+}
+
+/*
+ * Links @pol into the chain of its key, under spd->lock; a new chain is
+ * made of *@spare, which the caller allocated and frees if still there.
+ */
+int oxfrm_spd_chain_link(struct oxfrm_spd *spd, struct oxfrm_policy *pol,
+			 struct oxfrm_spd_chain **spare)
+{
+	struct oxfrm_spd_chain *chain;
+	int err;
+
+	lockdep_assert_held(&spd->lock);
+	rcu_read_lock();	/* rhashtable_lookup() wants it, even for writers */
+	chain = oxfrm_spd_chain_find(spd, &pol->key);
+	rcu_read_unlock();
+	if (!chain) {
+		chain = *spare;
+		chain->key = pol->key;
+		INIT_HLIST_HEAD(&chain->pols);
+		err = rhashtable_insert_fast(&spd->by_key, &chain->node,
+					     oxfrm_spd_key_params);
+		if (err)
+			return err;
+		*spare = NULL;
+	}
+	oxfrm_spd_chain_add(chain, pol);
+	return 0;
+}
+
+/*
+ * @pol replaces @old, of the same identity and so of the same chain: in
+ * its place if it keeps its rank, else linked before @old leaves.
+ */
+void oxfrm_spd_chain_replace(struct oxfrm_spd *spd, struct oxfrm_policy *old,
+			     struct oxfrm_policy *pol)
+{
+	lockdep_assert_held(&spd->lock);
+	if (old->priority == pol->priority && old->seq == pol->seq) {
+		hlist_replace_rcu(&old->by_key, &pol->by_key);
+		pol->chain = old->chain;
+		return;
+	}
+	oxfrm_spd_chain_add(old->chain, pol);
+	hlist_del_rcu(&old->by_key);
+}
+
+/* @pol leaves its chain, under spd->lock; the last one takes it away. */
+void oxfrm_spd_chain_unlink(struct oxfrm_spd *spd, struct oxfrm_policy *pol)
+{
+	struct oxfrm_spd_chain *chain = pol->chain;
+
+	lockdep_assert_held(&spd->lock);
+	hlist_del_rcu(&pol->by_key);
+	if (hlist_empty(&chain->pols)) {
+		rhashtable_remove_fast(&spd->by_key, &chain->node,
+				       oxfrm_spd_key_params);
+		kfree_rcu(chain, rcu);
+	}
+}
+
 /* The best match of one type, under rcu_read_lock(); no reference. */
 static struct oxfrm_policy *oxfrm_spd_lookup_type(struct oxfrm_spd *spd,
 						  u8 dir, u8 type,
 						  const struct oxfrm_flow *fl)
 {
 	struct oxfrm_policy *pol, *best = NULL;
-	struct rhlist_head *list, *pos;
+	struct oxfrm_spd_chain *chain;
 	struct oxfrm_spd_tuple *t;
 	struct list_head *class;
 	struct oxfrm_spd_key key;
@@ -209,11 +296,17 @@ static struct oxfrm_policy *oxfrm_spd_lookup_type(struct oxfrm_spd *spd,
 			continue;
 		oxfrm_spd_key_init(&key, dir, type, fl->family, &fl->daddr,
 				   t->plen_d, &fl->saddr, t->plen_s);
-		list = rhltable_lookup(&spd->by_key, &key, oxfrm_spd_key_params);
-		rhl_for_each_entry_rcu(pol, pos, list, by_key) {
-			if (oxfrm_policy_better(pol, best) &&
-			    oxfrm_policy_match(pol, type, fl))
+		chain = oxfrm_spd_chain_find(spd, &key);
+		if (!chain)
+			continue;
+		/* Best first: the first match, or one no better, ends it. */
+		hlist_for_each_entry_rcu(pol, &chain->pols, by_key) {
+			if (!oxfrm_policy_better(pol, best))
+				break;
+			if (oxfrm_policy_match(pol, type, fl)) {
 				best = pol;
+				break;
+			}
 		}
 	}
 	return best;

@@ -67,12 +67,12 @@ int oxfrm_spd_init(struct oxfrm_spd *spd)
 	atomic_set(&spd->nr_policies, 0);
 	init_llist_head(&spd->gc_list);
 	INIT_WORK(&spd->gc_work, oxfrm_spd_gc);
-	err = rhltable_init(&spd->by_key, &oxfrm_spd_key_params);
+	err = rhashtable_init(&spd->by_key, &oxfrm_spd_key_params);
 	if (err)
 		return err;
 	err = rhashtable_init(&spd->by_index, &oxfrm_spd_index_params);
 	if (err)
-		rhltable_destroy(&spd->by_key);
+		rhashtable_destroy(&spd->by_key);
 	return err;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_init);
@@ -90,7 +90,7 @@ void oxfrm_spd_destroy(struct oxfrm_spd *spd)
 	wait_var_event(&spd->nr_policies, !atomic_read(&spd->nr_policies));
 	flush_work(&spd->gc_work);
 	rhashtable_destroy(&spd->by_index);
-	rhltable_destroy(&spd->by_key);
+	rhashtable_destroy(&spd->by_key);
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_destroy);
 
@@ -111,7 +111,7 @@ static void __oxfrm_spd_unhash(struct oxfrm_policy *pol)
 	struct oxfrm_spd *spd = pol->spd;
 
 	lockdep_assert_held(&spd->lock);
-	rhltable_remove(&spd->by_key, &pol->by_key, oxfrm_spd_key_params);
+	oxfrm_spd_chain_unlink(spd, pol);
 	rhashtable_remove_fast(&spd->by_index, &pol->by_index,
 			       oxfrm_spd_index_params);
 	oxfrm_spd_tuple_put(spd, &pol->key);
@@ -297,11 +297,13 @@ static bool oxfrm_policy_same(const struct oxfrm_policy *a,
 static struct oxfrm_policy *__oxfrm_spd_find_same(struct oxfrm_spd *spd,
 						  const struct oxfrm_policy *pol)
 {
-	struct rhlist_head *list, *pos;
+	struct oxfrm_spd_chain *chain;
 	struct oxfrm_policy *old;
 
-	list = rhltable_lookup(&spd->by_key, &pol->key, oxfrm_spd_key_params);
-	rhl_for_each_entry_rcu(old, pos, list, by_key)
+	chain = oxfrm_spd_chain_find(spd, &pol->key);
+	if (!chain)
+		return NULL;
+	hlist_for_each_entry_rcu(old, &chain->pols, by_key)
 		if (oxfrm_policy_same(old, pol))
 			return old;
 	return NULL;
@@ -318,6 +320,7 @@ static struct oxfrm_policy *__oxfrm_spd_find_same(struct oxfrm_spd *spd,
 int oxfrm_spd_insert(struct oxfrm_policy *pol, bool excl)
 {
 	struct oxfrm_spd *spd = pol->spd;
+	struct oxfrm_spd_chain *spare_chain;
 	struct oxfrm_spd_tuple *spare;
 	struct oxfrm_policy *old;
 	int err;
@@ -327,13 +330,17 @@ int oxfrm_spd_insert(struct oxfrm_policy *pol, bool excl)
 	oxfrm_spd_key_init(&pol->key, pol->dir, pol->type, pol->sel.family,
 			   &pol->sel.daddr, pol->sel.prefixlen_d,
 			   &pol->sel.saddr, pol->sel.prefixlen_s);
-	/* A new tuple is allocated here, as the lock forbids sleeping. */
+	/* A new tuple and chain are allocated here: the lock forbids sleeping. */
 	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
-	if (!spare)
+	spare_chain = kzalloc(sizeof(*spare_chain), GFP_KERNEL);
+	if (!spare || !spare_chain) {
+		kfree(spare);
+		kfree(spare_chain);
 		return -ENOMEM;
+	}
 
 	spin_lock_bh(&spd->lock);
-	rcu_read_lock();	/* rhltable_lookup() wants it, even for writers */
+	rcu_read_lock();	/* rhashtable_lookup() wants it, even for writers */
 	old = __oxfrm_spd_find_same(spd, pol);
 	rcu_read_unlock();
 	err = -EEXIST;
@@ -359,27 +366,19 @@ int oxfrm_spd_insert(struct oxfrm_policy *pol, bool excl)
 					     oxfrm_spd_index_params);
 	if (err)
 		goto put_tuple;
-	/*
-	 * The new one goes in before the old leaves. A reader walking the
-	 * key's chain past its head while both change can still miss both:
-	 * the chain must become ordered and replaced in place before the
-	 * packet path relies on this (see the SPD notes).
-	 */
-	err = rhltable_insert(&spd->by_key, &pol->by_key, oxfrm_spd_key_params);
-	if (err) {
-		if (old)
-			rhashtable_replace_fast(&spd->by_index, &pol->by_index,
-						&old->by_index,
-						oxfrm_spd_index_params);
-		else
+	/* The packet path sees it from here: nothing fails after this. */
+	if (old) {
+		oxfrm_spd_chain_replace(spd, old, pol);
+	} else {
+		err = oxfrm_spd_chain_link(spd, pol, &spare_chain);
+		if (err) {
 			rhashtable_remove_fast(&spd->by_index, &pol->by_index,
 					       oxfrm_spd_index_params);
-		goto put_tuple;
+			goto put_tuple;
+		}
 	}
 	if (old) {
-		/* Out of by_index already: unhash the rest by hand. */
-		rhltable_remove(&spd->by_key, &old->by_key,
-				oxfrm_spd_key_params);
+		/* Out of by_index and its chain already: the rest by hand. */
 		oxfrm_spd_tuple_put(spd, &old->key);
 		list_del_init(&old->walk.all);
 		spd->count[old->dir]--;
@@ -403,6 +402,7 @@ int oxfrm_spd_insert(struct oxfrm_policy *pol, bool excl)
 		oxfrm_spd_grow(spd, pol->dir);
 	spin_unlock_bh(&spd->lock);
 	kfree(spare);
+	kfree(spare_chain);
 	if (old)
 		oxfrm_policy_put(old);
 	return 0;
@@ -412,6 +412,7 @@ put_tuple:
 unlock:
 	spin_unlock_bh(&spd->lock);
 	kfree(spare);
+	kfree(spare_chain);
 	return err;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_insert);
@@ -503,7 +504,7 @@ struct oxfrm_policy *oxfrm_spd_find_sel(struct oxfrm_spd *spd, u8 dir,
 					u32 if_id)
 {
 	struct oxfrm_policy want, *found = NULL, *pol;
-	struct rhlist_head *list, *pos;
+	struct oxfrm_spd_chain *chain;
 	u8 max;
 
 	if (sel->family != AF_INET && sel->family != AF_INET6)
@@ -519,12 +520,14 @@ struct oxfrm_policy *oxfrm_spd_find_sel(struct oxfrm_spd *spd, u8 dir,
 			   sel->prefixlen_d, &sel->saddr, sel->prefixlen_s);
 
 	rcu_read_lock();
-	list = rhltable_lookup(&spd->by_key, &want.key, oxfrm_spd_key_params);
-	rhl_for_each_entry_rcu(pol, pos, list, by_key) {
-		if (oxfrm_policy_same(pol, &want) &&
-		    refcount_inc_not_zero(&pol->refcnt)) {
-			found = pol;
-			break;
+	chain = oxfrm_spd_chain_find(spd, &want.key);
+	if (chain) {
+		hlist_for_each_entry_rcu(pol, &chain->pols, by_key) {
+			if (oxfrm_policy_same(pol, &want) &&
+			    refcount_inc_not_zero(&pol->refcnt)) {
+				found = pol;
+				break;
+			}
 		}
 	}
 	rcu_read_unlock();
