@@ -147,11 +147,12 @@ sockpol -d out -a allow -w 4 & sleep 2; ip -s xfrm policy list; ip -s xfrm polic
 # (listed after the SPD's, which is the stock kernel's order while they
 # are older than those, as IKE sockets are)
 sockpol -6 -d in -a allow -w 4 & sleep 2; ip xfrm policy add src 10.14.0.0/16 dst 10.15.0.0/16 dir out; ip -s xfrm policy list; ip xfrm policy flush; ip -s xfrm policy list; wait
-# lifetimes: a soft then a hard POLEXPIRE, and the policy goes
+# lifetimes: a soft then a hard POLEXPIRE, and the policy goes; the second
+# policy's limit lies seconds apart, as both stacks count whole seconds
 ip xfrm policy add src 10.12.0.0/16 dst 10.13.0.0/16 dir out limit time-soft 1 limit time-hard 3 tmpl src 1.1.1.1 dst 2.2.2.2 proto esp mode tunnel
-ip xfrm policy add src 10.12.0.0/16 dst 10.13.0.0/16 dir in limit time-use-hard 2
+ip xfrm policy add src 10.12.0.0/16 dst 10.13.0.0/16 dir in limit time-use-hard 6
 ip -s xfrm policy list
-sleep 5
+sleep 9
 ip xfrm policy list
 ip xfrm policy count
 EOT
