@@ -6,6 +6,8 @@
 #define _OXFRM_OXFRM_H
 
 #include <linux/export.h>
+#include <linux/jiffies.h>
+#include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/xfrm.h>
@@ -49,6 +51,17 @@ struct oxfrm_net {
 #else
 #define EXPORT_SYMBOL_IF_OXFRM_KUNIT(sym)
 #endif
+
+/*
+ * Lifetimes (of SAs and policies) are user-given seconds: clamped, so that
+ * no product with HZ wraps into a time already past (a timer firing every
+ * tick).
+ */
+static inline unsigned long oxfrm_secs_to_jiffies(time64_t seconds)
+{
+	return (unsigned long)clamp_t(time64_t, seconds, 1,
+				      MAX_JIFFY_OFFSET / HZ) * HZ;
+}
 
 extern unsigned int oxfrm_net_id;
 

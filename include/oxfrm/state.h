@@ -15,7 +15,6 @@
 #define _OXFRM_STATE_H
 
 #include <linux/bits.h>
-#include <linux/jiffies.h>
 #include <linux/llist.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable.h>
@@ -209,16 +208,6 @@ int oxfrm_sad_walk(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w,
 void oxfrm_sad_walk_done(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w);
 bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto);
 void oxfrm_state_put(struct oxfrm_state *x);
-
-/*
- * Lifetimes are user-given seconds: clamped, so that no product with HZ
- * wraps into a time already past (a timer firing every tick).
- */
-static inline unsigned long oxfrm_secs_to_jiffies(time64_t seconds)
-{
-	return (unsigned long)clamp_t(time64_t, seconds, 1,
-				      MAX_JIFFY_OFFSET / HZ) * HZ;
-}
 
 static inline void oxfrm_state_hold(struct oxfrm_state *x)
 {

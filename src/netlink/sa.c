@@ -84,22 +84,35 @@ out:
 	return err;
 }
 
+/*
+ * The state a request names by (destination, SPI, protocol, family), as
+ * its XFRMA_MARK selects it, with a reference; or NULL.
+ */
+static struct oxfrm_state *oxfrm_nl_lookup_sa(struct oxfrm_net *on,
+					      struct nlattr **attrs,
+					      const xfrm_address_t *daddr,
+					      __be32 spi, u8 proto, u16 family)
+{
+	struct xfrm_mark m;
+
+	oxfrm_nl_get_mark(attrs, &m);
+	return oxfrm_state_lookup(on->sad, daddr, spi, proto, family,
+				  m.v & m.m);
+}
+
 /* The state a GETSA or DELSA names, with a reference, or NULL and @err. */
 static struct oxfrm_state *oxfrm_nl_find_sa(struct oxfrm_net *on,
 					    struct xfrm_usersa_id *p,
 					    struct nlattr **attrs, int *err)
 {
-	struct xfrm_mark m;
-
-	oxfrm_nl_get_mark(attrs, &m);
 	if (!xfrm_id_proto_match(p->proto, IPSEC_PROTO_ANY)) {
 		/* By address: only for protocols oxfrm keeps no states of. */
 		*err = attrs[XFRMA_SRCADDR] ? -ESRCH : -EINVAL;
 		return NULL;
 	}
 	*err = -ESRCH;
-	return oxfrm_state_lookup(on->sad, &p->daddr, p->spi, p->proto,
-				  p->family, m.v & m.m);
+	return oxfrm_nl_lookup_sa(on, attrs, &p->daddr, p->spi, p->proto,
+				  p->family);
 }
 
 int oxfrm_nl_get_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
@@ -305,12 +318,10 @@ int oxfrm_nl_expire_sa(struct sk_buff *skb, struct nlmsghdr *nlh,
 	struct xfrm_user_expire *ue = nlmsg_data(nlh);
 	struct xfrm_usersa_info *p = &ue->state;
 	struct oxfrm_state *x;
-	struct xfrm_mark m;
 	bool valid;
 
-	oxfrm_nl_get_mark(attrs, &m);
-	x = oxfrm_state_lookup(on->sad, &p->id.daddr, p->id.spi, p->id.proto,
-			       p->family, m.v & m.m);
+	x = oxfrm_nl_lookup_sa(on, attrs, &p->id.daddr, p->id.spi, p->id.proto,
+			       p->family);
 	if (!x)
 		return -ENOENT;
 	spin_lock_bh(&x->lock);
@@ -341,11 +352,9 @@ int oxfrm_nl_get_ae(struct sk_buff *skb, struct nlmsghdr *nlh,
 	u32 portid = NETLINK_CB(skb).portid;
 	struct oxfrm_state *x;
 	struct sk_buff *reply;
-	struct xfrm_mark m;
 
-	oxfrm_nl_get_mark(attrs, &m);
-	x = oxfrm_state_lookup(on->sad, &p->sa_id.daddr, p->sa_id.spi,
-			       p->sa_id.proto, p->sa_id.family, m.v & m.m);
+	x = oxfrm_nl_lookup_sa(on, attrs, &p->sa_id.daddr, p->sa_id.spi,
+			       p->sa_id.proto, p->sa_id.family);
 	if (!x)
 		return -ESRCH;
 	/* The header names the requester's nlmsg_pid, as xfrm_user's does. */
@@ -388,7 +397,6 @@ int oxfrm_nl_new_ae(struct sk_buff *skb, struct nlmsghdr *nlh,
 	struct xfrm_aevent_id *p = nlmsg_data(nlh);
 	struct oxfrm_state *x;
 	struct sk_buff *ev;
-	struct xfrm_mark m;
 	int err = -EINVAL;
 
 	if (!attrs[XFRMA_LTIME_VAL] && !attrs[XFRMA_REPLAY_VAL] &&
@@ -397,9 +405,8 @@ int oxfrm_nl_new_ae(struct sk_buff *skb, struct nlmsghdr *nlh,
 		return -EINVAL;
 	if (!(nlh->nlmsg_flags & NLM_F_REPLACE))
 		return -EINVAL;
-	oxfrm_nl_get_mark(attrs, &m);
-	x = oxfrm_state_lookup(on->sad, &p->sa_id.daddr, p->sa_id.spi,
-			       p->sa_id.proto, p->sa_id.family, m.v & m.m);
+	x = oxfrm_nl_lookup_sa(on, attrs, &p->sa_id.daddr, p->sa_id.spi,
+			       p->sa_id.proto, p->sa_id.family);
 	if (!x)
 		return -ESRCH;
 	if (x->kstate != OXFRM_STATE_VALID)

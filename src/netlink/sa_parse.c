@@ -17,6 +17,12 @@
 #include <oxfrm/state.h>
 
 /*
+ * xfrm_user's errno for an algorithm its table does not have (or the crypto
+ * API cannot provide): ENOSYS, not a syscall's, but what clients expect.
+ */
+#define OXFRM_NL_ENOALG (-ENOSYS)
+
+/*
  * An algorithm attribute must hold the key its header announces; its name
  * is then terminated in place, as xfrm_user terminates it.
  */
@@ -272,7 +278,7 @@ static int oxfrm_nl_attach_aead(struct oxfrm_state *x, struct nlattr *nla,
 	desc = xfrm_aead_get_byname(ualg->alg_name, ualg->alg_icv_len, 1);
 	if (!desc) {
 		NL_SET_ERR_MSG(extack, "Requested AEAD algorithm not found");
-		return -ENOSYS;
+		return OXFRM_NL_ENOALG;
 	}
 	x->aead = kmemdup(ualg, aead_len(ualg), GFP_KERNEL);
 	if (!x->aead)
@@ -293,7 +299,7 @@ static int oxfrm_nl_attach_auth_trunc(struct oxfrm_state *x,
 	if (!desc) {
 		NL_SET_ERR_MSG(extack,
 			       "Requested AUTH_TRUNC algorithm not found");
-		return -ENOSYS;
+		return OXFRM_NL_ENOALG;
 	}
 	if (ualg->alg_trunc_len > desc->uinfo.auth.icv_fullbits) {
 		NL_SET_ERR_MSG(extack,
@@ -320,7 +326,7 @@ static int oxfrm_nl_attach_auth(struct oxfrm_state *x, struct nlattr *nla,
 	desc = xfrm_aalg_get_byname(ualg->alg_name, 1);
 	if (!desc) {
 		NL_SET_ERR_MSG(extack, "Requested AUTH algorithm not found");
-		return -ENOSYS;
+		return OXFRM_NL_ENOALG;
 	}
 	x->aalg = kmalloc(sizeof(*x->aalg) + keylen, GFP_KERNEL);
 	if (!x->aalg)
@@ -341,7 +347,7 @@ static int oxfrm_nl_attach_crypt(struct oxfrm_state *x, struct nlattr *nla,
 	desc = xfrm_ealg_get_byname(ualg->alg_name, 1);
 	if (!desc) {
 		NL_SET_ERR_MSG(extack, "Requested CRYPT algorithm not found");
-		return -ENOSYS;
+		return OXFRM_NL_ENOALG;
 	}
 	x->ealg = kmemdup(ualg, xfrm_alg_len(ualg), GFP_KERNEL);
 	if (!x->ealg)
@@ -372,7 +378,7 @@ static int oxfrm_nl_attach_algs(struct oxfrm_state *x, struct nlattr **attrs,
 	comp = nla_data(attrs[XFRMA_ALG_COMP]);
 	if (!xfrm_calg_get_byname(comp->alg_name, 1)) {
 		NL_SET_ERR_MSG(extack, "Requested COMP algorithm not found");
-		return -ENOSYS;
+		return OXFRM_NL_ENOALG;
 	}
 	return 0;
 }

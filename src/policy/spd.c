@@ -122,13 +122,6 @@ static void __oxfrm_spd_unhash(struct oxfrm_policy *pol)
 	del_timer(&pol->timer);
 }
 
-static unsigned long oxfrm_policy_jiffies(time64_t secs)
-{
-	if (secs >= (MAX_SCHEDULE_TIMEOUT - 1) / HZ)
-		return MAX_SCHEDULE_TIMEOUT - 1;
-	return secs * HZ;
-}
-
 /*
  * Seconds until @limit, counted from @since, passes (<= 0: it passed), or
  * TIME64_MAX for no limit.
@@ -189,7 +182,7 @@ static void oxfrm_policy_timer(struct timer_list *t)
 	}
 	next = min(next, tmo);
 	if (next != TIME64_MAX)
-		mod_timer(&pol->timer, jiffies + oxfrm_policy_jiffies(next));
+		mod_timer(&pol->timer, jiffies + oxfrm_secs_to_jiffies(next));
 unlock:
 	spin_unlock(&spd->lock);
 
