@@ -82,6 +82,8 @@ struct oxfrm_state *oxfrm_nl_sa_construct(struct oxfrm_net *on,
 					  const struct xfrm_usersa_info *p,
 					  struct nlattr **attrs, int *errp,
 					  struct netlink_ext_ack *extack);
+int oxfrm_nl_sa_init(struct oxfrm_net *on, struct oxfrm_state *x,
+		     struct netlink_ext_ack *extack);
 void oxfrm_nl_sa_update_ae(struct oxfrm_state *x, struct nlattr **attrs,
 			   bool esn);
 
@@ -94,6 +96,8 @@ struct oxfrm_policy *oxfrm_nl_policy_construct(struct oxfrm_net *on,
 					       const struct xfrm_userpolicy_info *p,
 					       struct nlattr **attrs, int *errp,
 					       struct netlink_ext_ack *extack);
+int oxfrm_nl_policy_type(struct nlattr **attrs, u8 *type,
+			 struct netlink_ext_ack *extack);
 int oxfrm_nl_add_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
 			struct nlattr **attrs, struct netlink_ext_ack *extack);
 int oxfrm_nl_get_policy(struct sk_buff *skb, struct nlmsghdr *nlh,
@@ -120,6 +124,10 @@ int oxfrm_nl_acquire(struct oxfrm_net *on, const struct xfrm_id *id,
 		     const struct xfrm_user_tmpl *t, u32 seq, gfp_t gfp);
 int oxfrm_nl_add_acquire(struct sk_buff *skb, struct nlmsghdr *nlh,
 			 struct nlattr **attrs, struct netlink_ext_ack *extack);
+
+/* migrate.c */
+int oxfrm_nl_migrate(struct sk_buff *skb, struct nlmsghdr *nlh,
+		     struct nlattr **attrs, struct netlink_ext_ack *extack);
 
 /* km.c */
 void oxfrm_km_init(void);

@@ -181,6 +181,13 @@ int oxfrm_spd_walk(struct oxfrm_spd *spd, struct oxfrm_spd_walk *w,
 		   int (*fn)(struct oxfrm_policy *pol, void *arg), void *arg);
 void oxfrm_spd_walk_done(struct oxfrm_spd *spd, struct oxfrm_spd_walk *w);
 
+/* migrate.c */
+struct oxfrm_policy *oxfrm_spd_find_migrate(struct oxfrm_spd *spd,
+					    const struct xfrm_selector *sel,
+					    u8 dir, u8 type, u32 if_id);
+int oxfrm_policy_migrate(struct oxfrm_policy *pol, const struct xfrm_migrate *m,
+			 int n);
+
 /* classify.c */
 
 /*

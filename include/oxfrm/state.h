@@ -196,6 +196,10 @@ int oxfrm_state_update(struct oxfrm_state *x);
 struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 				       const xfrm_address_t *daddr, __be32 spi,
 				       u8 proto, u16 family, u32 mark);
+struct rhlist_head *oxfrm_state_lookup_dst(struct oxfrm_sad *sad,
+					   const xfrm_address_t *daddr,
+					   const xfrm_address_t *saddr,
+					   u32 reqid, u16 family);
 struct oxfrm_state *oxfrm_state_find_acq(struct oxfrm_sad *sad,
 					 const struct oxfrm_state *want);
 struct oxfrm_state *oxfrm_state_find_acq_byseq(struct oxfrm_sad *sad,
@@ -225,6 +229,13 @@ enum oxfrm_lifetime_event oxfrm_lifetime_time(struct oxfrm_state *x,
 					      time64_t now, time64_t *next);
 void oxfrm_state_timer(struct timer_list *t);
 int oxfrm_state_check_expire(struct oxfrm_state *x);
+
+/* migrate.c */
+struct xfrm_migrate;
+struct oxfrm_state *oxfrm_state_find_migrate(struct oxfrm_sad *sad,
+					     const struct xfrm_migrate *m,
+					     u32 if_id);
+struct oxfrm_state *oxfrm_state_clone(struct oxfrm_state *orig, gfp_t gfp);
 
 /* spi.c */
 extern const struct rhashtable_params oxfrm_spi_use_params;

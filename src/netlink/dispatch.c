@@ -59,21 +59,17 @@ static const struct nla_policy oxfrm_nla_spd_policy[XFRMA_SPD_MAX + 1] = {
 };
 
 /*
- * One entry per message type. A type with neither a handler nor @todo is
- * one the stock kernel refuses too (EINVAL); @todo marks requests the stock
- * kernel serves and oxfrm does not yet (EOPNOTSUPP, said in the ext ack).
+ * One entry per message type. A type without a handler is one the stock
+ * kernel refuses too (EINVAL): REPORT and MAPPING go from kernel to user.
  */
 struct oxfrm_nl_link {
 	size_t min_len;
 	oxfrm_nl_doit_t doit;
 	int (*dump)(struct sk_buff *skb, struct netlink_callback *cb);
 	int (*done)(struct netlink_callback *cb);
-	bool todo;
 	const struct nla_policy *policy;
 	int maxtype;
 };
-
-#define OXFRM_NL_TODO(len) { .min_len = (len), .todo = true }
 
 static const struct oxfrm_nl_link oxfrm_nl_links[XFRM_NR_MSGTYPES] = {
 	[XFRM_MSG_NEWSA - XFRM_MSG_BASE] = { sizeof(struct xfrm_usersa_info),
@@ -112,7 +108,8 @@ static const struct oxfrm_nl_link oxfrm_nl_links[XFRM_NR_MSGTYPES] = {
 	[XFRM_MSG_GETAE - XFRM_MSG_BASE] = { sizeof(struct xfrm_aevent_id),
 					      .doit = oxfrm_nl_get_ae },
 	[XFRM_MSG_REPORT - XFRM_MSG_BASE] = { sizeof(struct xfrm_user_report) },
-	[XFRM_MSG_MIGRATE - XFRM_MSG_BASE] = OXFRM_NL_TODO(sizeof(struct xfrm_userpolicy_id)),
+	[XFRM_MSG_MIGRATE - XFRM_MSG_BASE] = { sizeof(struct xfrm_userpolicy_id),
+						.doit = oxfrm_nl_migrate },
 	[XFRM_MSG_GETSADINFO - XFRM_MSG_BASE] = { sizeof(u32),
 						  .doit = oxfrm_nl_get_sadinfo },
 	[XFRM_MSG_NEWSPDINFO - XFRM_MSG_BASE] = { sizeof(u32),
@@ -155,16 +152,6 @@ int oxfrm_nl_verify_sec_ctx(struct nlattr **attrs,
 	return 0;
 }
 
-/* A request with no handler: not yet in oxfrm (@todo), or never valid. */
-static int oxfrm_nl_missing(const struct oxfrm_nl_link *link,
-			    struct netlink_ext_ack *extack)
-{
-	if (!link->todo)
-		return -EINVAL;
-	NL_SET_ERR_MSG(extack, "oxfrm does not implement this request yet");
-	return -EOPNOTSUPP;
-}
-
 static int oxfrm_nl_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 			    struct netlink_ext_ack *extack)
 {
@@ -199,7 +186,7 @@ static int oxfrm_nl_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 		struct oxfrm_net *on = oxfrm_pernet(sock_net(skb->sk));
 
 		if (!link->dump)
-			return oxfrm_nl_missing(link, extack);
+			return -EINVAL;
 		return netlink_dump_start(on->nlsk_stash, skb, nlh, &c);
 	}
 
@@ -209,7 +196,7 @@ static int oxfrm_nl_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 	if (err < 0)
 		return err;
 	if (!link->doit)
-		return oxfrm_nl_missing(link, extack);
+		return -EINVAL;
 	return link->doit(skb, nlh, attrs, extack);
 }
 

@@ -150,8 +150,8 @@ fail:
 	kfree_skb(skb);
 }
 
-static int oxfrm_nl_policy_type(struct nlattr **attrs, u8 *type,
-				struct netlink_ext_ack *extack)
+int oxfrm_nl_policy_type(struct nlattr **attrs, u8 *type,
+			 struct netlink_ext_ack *extack)
 {
 	struct xfrm_userpolicy_type *upt;
 

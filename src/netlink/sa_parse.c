@@ -384,8 +384,8 @@ static int oxfrm_nl_attach_algs(struct oxfrm_state *x, struct nlattr **attrs,
 }
 
 /* __xfrm_init_state(): modes, protocol, and the transform. */
-static int oxfrm_nl_sa_init(struct oxfrm_net *on, struct oxfrm_state *x,
-			    struct netlink_ext_ack *extack)
+int oxfrm_nl_sa_init(struct oxfrm_net *on, struct oxfrm_state *x,
+		     struct netlink_ext_ack *extack)
 {
 	if (x->family == AF_INET &&
 	    READ_ONCE(on->net->ipv4.sysctl_ip_no_pmtu_disc))

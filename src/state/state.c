@@ -430,6 +430,21 @@ static struct oxfrm_state *__oxfrm_state_locate(struct oxfrm_state *x)
 }
 
 /*
+ * The states linked with these endpoints and reqid, newest first; walk
+ * the list with rhl_for_each_entry_rcu(..., by_dst) under RCU.
+ */
+struct rhlist_head *oxfrm_state_lookup_dst(struct oxfrm_sad *sad,
+					   const xfrm_address_t *daddr,
+					   const xfrm_address_t *saddr,
+					   u32 reqid, u16 family)
+{
+	struct oxfrm_state_dkey key;
+
+	oxfrm_state_dkey_init(&key, daddr, saddr, reqid, family);
+	return rhltable_lookup(&sad->by_dst, &key, oxfrm_state_dst_params);
+}
+
+/*
  * The larval state the key manager was asked about with acquire sequence
  * @seq (and whose mark selects @mark), under sad->lock; or NULL.
  */
@@ -486,13 +501,11 @@ static struct oxfrm_state *__oxfrm_state_find_acq(struct oxfrm_sad *sad,
 	u32 mark = want->mark.v & want->mark.m;
 	struct oxfrm_state *x, *found = NULL;
 	struct rhlist_head *list, *pos;
-	struct oxfrm_state_dkey key;
 
 	lockdep_assert_held(&sad->lock);
-	oxfrm_state_dkey_init(&key, &want->daddr, &want->saddr, want->reqid,
-			      want->family);
 	rcu_read_lock();
-	list = rhltable_lookup(&sad->by_dst, &key, oxfrm_state_dst_params);
+	list = oxfrm_state_lookup_dst(sad, &want->daddr, &want->saddr,
+				      want->reqid, want->family);
 	rhl_for_each_entry_rcu(x, pos, list, by_dst) {
 		if (x->kstate != OXFRM_STATE_ACQ || x->key.spi ||
 		    x->key.proto != want->key.proto ||

@@ -17,6 +17,16 @@
  *                                      10.2/16, its policy with NTMPL ESP
  *                                      tunnel templates to DADDR (reqid
  *                                      1, 2, ...)
+ *   xfrmsa migrate DIR SSRC/PLEN SDST/PLEN MODE REQID OSRC ODST NSRC NDST
+ *          [OPTION...]                 MIGRATE the policy of that selector
+ *                                      and the SA between OSRC and ODST to
+ *                                      NSRC and NDST; print the ack and the
+ *                                      XFRMNLGRP_MIGRATE event, byte by
+ *                                      byte. Options: ifid=N, type=sub,
+ *                                      proto=N (selector), encap, kma,
+ *                                      dup (the migration twice), also=REQID
+ *                                      (a second one), short (a truncated
+ *                                      XFRMA_MIGRATE), none (no XFRMA_MIGRATE)
  *
  * ESP only; DADDR of either family; the SA's mark must be zero.
  */
@@ -228,6 +238,148 @@ static int move(struct xfrm_usersa_id *id)
 	return 0;
 }
 
+static int family_of(const char *addr)
+{
+	return strchr(addr, ':') ? AF_INET6 : AF_INET;
+}
+
+static void addr(const char *s, xfrm_address_t *a, __u8 *plen)
+{
+	char buf[64], *slash;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = 0;
+		*plen = atoi(slash + 1);
+	}
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(family_of(buf), buf, a) != 1) {
+		fprintf(stderr, "xfrmsa: bad address %s\n", s);
+		exit(2);
+	}
+}
+
+/* Prints every XFRMNLGRP_MIGRATE message waiting on @mfd, in hex. */
+static void print_migrate_events(int mfd)
+{
+	ssize_t n = recv(mfd, reply, sizeof(reply), 0);
+	struct nlmsghdr *nh;
+	unsigned int i;
+
+	if (n < 0) {
+		printf("event none\n");
+		return;
+	}
+	for (nh = (struct nlmsghdr *)reply; NLMSG_OK(nh, (size_t)n);
+	     nh = NLMSG_NEXT(nh, n)) {
+		printf("event type %u len %u flags 0x%x seq %u pid %u\n",
+		       nh->nlmsg_type, nh->nlmsg_len, nh->nlmsg_flags,
+		       nh->nlmsg_seq, nh->nlmsg_pid);
+		for (i = NLMSG_HDRLEN; i < nh->nlmsg_len; i++)
+			printf("%02x%s", ((unsigned char *)nh)[i],
+			       (i - NLMSG_HDRLEN) % 32 == 31 ? "\n" : "");
+		printf("\n");
+	}
+}
+
+static int migrate(int argc, char **argv)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1 << (XFRMNLGRP_MIGRATE - 1),
+	};
+	struct timeval tv = { .tv_usec = 300000 };
+	struct xfrm_user_migrate um[2];
+	struct xfrm_userpolicy_id pi;
+	struct xfrm_user_kmaddress kma;
+	struct xfrm_encap_tmpl encap;
+	size_t len = sizeof(um[0]);
+	struct nlmsghdr *got;
+	__u8 plen = 0;
+	struct req r;
+	int i, mfd;
+
+	memset(&pi, 0, sizeof(pi));
+	memset(um, 0, sizeof(um));
+	pi.dir = atoi(argv[2]);
+	addr(argv[3], &pi.sel.saddr, &pi.sel.prefixlen_s);
+	addr(argv[4], &pi.sel.daddr, &pi.sel.prefixlen_d);
+	pi.sel.family = family_of(argv[3]);
+	um[0].proto = IPPROTO_ESP;
+	um[0].mode = !strcmp(argv[5], "tunnel") ? XFRM_MODE_TUNNEL :
+						  XFRM_MODE_TRANSPORT;
+	um[0].reqid = strtoul(argv[6], NULL, 0);
+	addr(argv[7], &um[0].old_saddr, &plen);
+	addr(argv[8], &um[0].old_daddr, &plen);
+	addr(argv[9], &um[0].new_saddr, &plen);
+	addr(argv[10], &um[0].new_daddr, &plen);
+	um[0].old_family = family_of(argv[7]);
+	um[0].new_family = family_of(argv[9]);
+	um[1] = um[0];
+
+	init(&r, XFRM_MSG_MIGRATE, 0);
+	put(&r, &pi, sizeof(pi));
+	for (i = 11; i < argc; i++) {
+		if (!strncmp(argv[i], "ifid=", 5)) {
+			__u32 v = strtoul(argv[i] + 5, NULL, 0);
+
+			put_attr(&r, XFRMA_IF_ID, &v, sizeof(v));
+		} else if (!strcmp(argv[i], "type=sub")) {
+			struct xfrm_userpolicy_type upt = {
+				.type = XFRM_POLICY_TYPE_SUB,
+			};
+
+			put_attr(&r, XFRMA_POLICY_TYPE, &upt, sizeof(upt));
+		} else if (!strncmp(argv[i], "proto=", 6)) {
+			((struct xfrm_userpolicy_id *)NLMSG_DATA(&r.nh))->sel.proto =
+				atoi(argv[i] + 6);
+		} else if (!strcmp(argv[i], "encap")) {
+			memset(&encap, 0, sizeof(encap));
+			encap.encap_type = 2;	/* UDP_ENCAP_ESPINUDP */
+			encap.encap_sport = htons(4500);
+			encap.encap_dport = htons(4501);
+			put_attr(&r, XFRMA_ENCAP, &encap, sizeof(encap));
+		} else if (!strcmp(argv[i], "kma")) {
+			memset(&kma, 0, sizeof(kma));
+			kma.local = um[0].new_saddr;
+			kma.remote = um[0].new_daddr;
+			kma.family = um[0].new_family;
+			kma.reserved = 7;
+			put_attr(&r, XFRMA_KMADDRESS, &kma, sizeof(kma));
+		} else if (!strcmp(argv[i], "dup")) {
+			len = 2 * sizeof(um[0]);
+		} else if (!strncmp(argv[i], "also=", 5)) {
+			um[1].reqid = strtoul(argv[i] + 5, NULL, 0);
+			len = 2 * sizeof(um[0]);
+		} else if (!strcmp(argv[i], "short")) {
+			len = sizeof(um[0]) - 8;
+		} else if (!strcmp(argv[i], "none")) {
+			len = 0;
+		} else {
+			fprintf(stderr, "xfrmsa: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (len)
+		put_attr(&r, XFRMA_MIGRATE, um, len);
+
+	/* Joining the group needs privilege too: unprivileged, see no event. */
+	mfd = socket(AF_NETLINK, SOCK_RAW, NETLINK_XFRM);
+	if (mfd >= 0 && bind(mfd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		printf("group %d\n", -errno);
+		close(mfd);
+		mfd = -1;
+	}
+	printf("migrate %d\n", talk(&r, &got));
+	if (mfd >= 0) {
+		setsockopt(mfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		print_migrate_events(mfd);
+		close(mfd);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct timeval tv = { .tv_sec = 2 };
@@ -245,6 +397,8 @@ int main(int argc, char **argv)
 	}
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (!strcmp(argv[1], "migrate") && argc >= 11)
+		return migrate(argc, argv);
 	sa_id(&id, argv[2], argv[3]);
 
 	if (!strcmp(argv[1], "getae")) {
@@ -332,6 +486,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 usage:
-	fprintf(stderr, "usage: xfrmsa getae|newae|move|expire|acquire DADDR SPI ...\n");
+	fprintf(stderr, "usage: xfrmsa getae|newae|move|expire|acquire|migrate ... ...\n");
 	return 2;
 }
