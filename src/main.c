@@ -15,6 +15,7 @@
 #include <oxfrm/sysctl.h>
 #include <oxfrm/netlink.h>
 #include <oxfrm/input.h>
+#include <oxfrm/output.h>
 #include <oxfrm/policy.h>
 #include <oxfrm/state.h>
 
@@ -58,11 +59,16 @@ static int __net_init oxfrm_net_init(struct net *net)
 	err = oxfrm_spd_net_init(on);
 	if (err)
 		goto err_state;
-	err = oxfrm_netlink_net_init(on);
+	err = oxfrm_output_net_init(on);
 	if (err)
 		goto err_spd;
+	err = oxfrm_netlink_net_init(on);
+	if (err)
+		goto err_output;
 	return 0;
 
+err_output:
+	oxfrm_output_net_exit(on);
 err_spd:
 	oxfrm_spd_net_exit(on);
 err_state:
@@ -85,6 +91,7 @@ static void __net_exit oxfrm_net_exit(struct net *net)
 	struct oxfrm_net *on = oxfrm_pernet(net);
 
 	oxfrm_netlink_net_exit(on);
+	oxfrm_output_net_exit(on);
 	oxfrm_spd_net_exit(on);
 	oxfrm_state_net_exit(on);
 	oxfrm_sysctl_net_exit(on);

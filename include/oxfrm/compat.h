@@ -8,6 +8,10 @@
 #define _OXFRM_COMPAT_H
 
 #include <net/net_namespace.h>
+/* 6.5 moved skb_gso_segment() out of netdevice.h. */
+#ifdef OXFRM_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
 
 /* 6.6 passes the table size explicitly; 6.11 dropped the empty sentinel. */
 static inline struct ctl_table_header *

@@ -1,15 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Receive path (src/input): the ESP protocol handlers and oxfrm_input().
+ * Receive path (src/input): the ESP protocol handlers, oxfrm_input(), the
+ * decapsulation of what ESP carried, and the inbound policy check.
  */
 #ifndef _OXFRM_INPUT_H
 #define _OXFRM_INPUT_H
 
 #include <linux/skbuff.h>
 
+struct oxfrm_net;
+struct oxfrm_state;
+
 /* input.c */
 void oxfrm_input_enable(void);
-int oxfrm_input(struct sk_buff *skb, u16 family);
+int oxfrm_input(struct sk_buff *skb, u16 family, int encap_type);
+
+/* decap.c */
+int oxfrm_input_decap(struct oxfrm_state *x, struct sk_buff *skb, int nexthdr,
+		      unsigned int nhlen, unsigned int nhoff, u16 *family);
+
+/* policy.c */
+int oxfrm_input_policy_check(struct oxfrm_net *on, struct sk_buff *skb,
+			     u16 family, struct oxfrm_state **xs, int n);
 
 /* proto.c */
 int oxfrm_proto_init(void);

@@ -207,6 +207,11 @@ struct oxfrm_flow {
 	u32 if_id;			/* xfrm interface ID, 0 for none */
 };
 
+/* flow.c */
+struct sk_buff;
+int oxfrm_flow_decode(const struct sk_buff *skb, u16 family,
+		      struct oxfrm_flow *fl);
+
 int oxfrm_spd_tuple_get(struct oxfrm_spd *spd, const struct oxfrm_spd_key *key,
 			u32 priority, struct oxfrm_spd_tuple **spare);
 void oxfrm_spd_tuple_put(struct oxfrm_spd *spd,

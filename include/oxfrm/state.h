@@ -141,6 +141,7 @@ struct oxfrm_state {
 	u8 flags;			/* XFRM_STATE_* of struct xfrm_usersa_info */
 	u8 replay_window;		/* legacy window, at most 32 */
 	u8 kstate;			/* enum oxfrm_kstate */
+	u8 aalgo_id;			/* integrity algorithm's SADB id */
 	bool has_encap;
 	bool has_coaddr;
 	struct xfrm_encap_tmpl encap;	/* (u) ports and original address */

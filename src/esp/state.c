@@ -20,6 +20,7 @@
 #include <net/netlink.h>
 #include <net/xfrm.h>
 #include <oxfrm/esp.h>
+#include <oxfrm/oxfrm.h>
 #include <oxfrm/state.h>
 
 #define OXFRM_ESP_CRYPTO_ERR "Kernel was unable to initialize cryptographic operations"
@@ -174,6 +175,7 @@ int oxfrm_esp_init_state(struct oxfrm_state *x, struct netlink_ext_ack *extack)
 			 crypto_aead_authsize(x->tfm);
 	return 0;
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_esp_init_state);
 
 void oxfrm_esp_destroy_state(struct oxfrm_state *x)
 {

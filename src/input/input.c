@@ -1,15 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * oxfrm_input(): where every received ESP packet, plain or UDP-encapsulated,
- * is looked up, checked, decrypted and delivered, or dropped and counted.
+ * is looked up, checked, decrypted and delivered, or dropped and counted
+ * where the stock kernel's xfrm_input() counts it.
+ *
+ * The order is RFC 4303's: the SA by (destination, SPI) under RCU; its
+ * state, the replay window and the lifetimes under the SA's lock; the ICV
+ * and decryption without it (possibly completing later, elsewhere); then,
+ * under the lock again, the replay window checked once more and advanced,
+ * now that the packet is known to be authentic. Decapsulated, the packet
+ * must pass the inbound policy check, and goes back up the stack through
+ * netif_rx(), as if received again on its device.
  */
 
-#include <linux/skbuff.h>
-#include <linux/netdevice.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/esp.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/xfrm.h>
+#include <oxfrm/esp.h>
 #include <oxfrm/input.h>
 #include <oxfrm/mib.h>
+#include <oxfrm/replay.h>
 #include <oxfrm/state.h>
 
 static bool oxfrm_input_ready __read_mostly;
@@ -20,46 +35,160 @@ void oxfrm_input_enable(void)
 	WRITE_ONCE(oxfrm_input_ready, true);
 }
 
+/* What a packet carries through decryption, in skb->cb. */
+struct oxfrm_input_cb {
+	struct oxfrm_state *x;		/* a reference */
+	__be32 seq;
+	u32 seq_hi;
+	u16 nhlen;			/* header bytes before ESP */
+	u16 nhoff;			/* IPv6: the next header naming ESP */
+};
+
+static struct oxfrm_input_cb *oxfrm_input_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct oxfrm_input_cb) > sizeof(skb->cb));
+	return (struct oxfrm_input_cb *)skb->cb;
+}
+
+/* The SA's state, replay window and limits; under x->lock. */
+static int oxfrm_input_admit(struct oxfrm_state *x, __be32 seq, u32 *seq_hi,
+			     int encap_type)
+{
+	if (x->kstate == OXFRM_STATE_ACQ)
+		return LINUX_MIB_XFRMACQUIREERROR;
+	if (x->dead || x->expired)
+		return LINUX_MIB_XFRMINSTATEINVALID;
+	if ((x->has_encap ? x->encap.encap_type : 0) != encap_type)
+		return LINUX_MIB_XFRMINSTATEMISMATCH;
+	if (oxfrm_replay_check(x, seq, seq_hi))
+		return LINUX_MIB_XFRMINSTATESEQERROR;
+	if (oxfrm_state_check_expire(x))
+		return LINUX_MIB_XFRMINSTATEEXPIRED;
+	return 0;
+}
+
+/* After the ICV: the window again, then advanced; under x->lock. */
+static int oxfrm_input_commit(struct oxfrm_state *x, struct sk_buff *skb,
+			      int nexthdr)
+{
+	struct oxfrm_input_cb *cb = oxfrm_input_cb(skb);
+
+	if (nexthdr < 0) {
+		if (nexthdr == -EBADMSG)
+			x->stats.integrity_failed++;
+		return LINUX_MIB_XFRMINSTATEPROTOERROR;
+	}
+	if (oxfrm_replay_recheck(x, cb->seq, cb->seq_hi))
+		return LINUX_MIB_XFRMINSTATESEQERROR;
+	oxfrm_replay_advance(x, cb->seq, cb->seq_hi);
+	x->curlft.bytes += skb->len;
+	x->curlft.packets++;
+	return 0;
+}
+
+/*
+ * The rest of a packet's way once its crypto is done (@err its result):
+ * consumes @skb, its device reference and its SA reference.
+ */
+static void oxfrm_input_resume(struct sk_buff *skb, int err)
+{
+	struct oxfrm_input_cb *cb = oxfrm_input_cb(skb);
+	struct oxfrm_state *x = cb->x;
+	struct net_device *dev = skb->dev;
+	struct net *net = dev_net(dev);
+	u16 family;
+	int mib;
+
+	err = oxfrm_esp_input_finish(x, skb, err);
+	spin_lock(&x->lock);
+	mib = oxfrm_input_commit(x, skb, err);
+	spin_unlock(&x->lock);
+	if (mib)
+		goto drop;
+
+	if (oxfrm_input_decap(x, skb, err, cb->nhlen, cb->nhoff, &family)) {
+		mib = LINUX_MIB_XFRMINSTATEMODEERROR;
+		goto drop;
+	}
+	skb->mark = (skb->mark & ~x->smark.m) | (x->smark.v & x->smark.m);
+	mib = oxfrm_input_policy_check(oxfrm_pernet(net), skb, family, &x, 1);
+	if (mib)
+		goto drop;
+
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	memset(skb->cb, 0, sizeof(skb->cb));
+	netif_rx(skb);
+	goto out;
+drop:
+	OXFRM_INC_STATS(net, mib);
+	kfree_skb(skb);
+out:
+	dev_put(dev);
+	/* Last: module exit waits for every state to be freed. */
+	oxfrm_state_put(x);
+}
+
 /*
  * @skb, of @family, has its data at the ESP header and its network header
- * set. Always consumes @skb.
- *
- * The SA is looked up by (destination, SPI, ESP, skb mark). No state is
- * valid before NEWSA exists, so a packet either names no state or a larval
- * one: dropped and counted as the stock kernel counts them.
+ * set; @encap_type is the UDP encapsulation it came in (0: none). Always
+ * consumes @skb.
  */
-int oxfrm_input(struct sk_buff *skb, u16 family)
+int oxfrm_input(struct sk_buff *skb, u16 family, int encap_type)
 {
 	struct net *net = dev_net(skb->dev);
 	xfrm_address_t daddr = { };
+	struct oxfrm_input_cb *cb;
+	struct ip_esp_hdr *esph;
 	struct oxfrm_state *x;
-	__be32 spi;
+	unsigned int nhoff = 0;
+	int mib, err;
+	u32 seq_hi;
 
 	/* Only while the module loads: nothing to count in yet. */
 	if (unlikely(!READ_ONCE(oxfrm_input_ready)))
 		goto drop;
-	if (!pskb_may_pull(skb, sizeof(struct ip_esp_hdr))) {
+	if (!pskb_may_pull(skb, sizeof(*esph))) {
 		OXFRM_INC_STATS(net, LINUX_MIB_XFRMINHDRERROR);
 		goto drop;
 	}
-	spi = ((struct ip_esp_hdr *)skb->data)->spi;
-	if (family == AF_INET)
+	esph = (struct ip_esp_hdr *)skb->data;
+	if (family == AF_INET) {
 		daddr.a4 = ip_hdr(skb)->daddr;
-	else
+	} else {
 		daddr.in6 = ipv6_hdr(skb)->daddr;
+		nhoff = IP6CB(skb)->nhoff;
+	}
 
-	x = oxfrm_state_lookup(oxfrm_pernet(net)->sad, &daddr, spi, IPPROTO_ESP,
-			       family, skb->mark);
+	x = oxfrm_state_lookup(oxfrm_pernet(net)->sad, &daddr, esph->spi,
+			       IPPROTO_ESP, family, skb->mark);
 	if (!x) {
 		OXFRM_INC_STATS(net, LINUX_MIB_XFRMINNOSTATES);
 		goto drop;
 	}
-	/* Larval: the key manager has not keyed it yet. */
-	if (x->kstate == OXFRM_STATE_ACQ)
-		OXFRM_INC_STATS(net, LINUX_MIB_XFRMACQUIREERROR);
-	else
-		OXFRM_INC_STATS(net, LINUX_MIB_XFRMINSTATEINVALID);
-	oxfrm_state_put(x);
+
+	cb = oxfrm_input_cb(skb);
+	cb->x = x;
+	cb->seq = esph->seq_no;
+	cb->nhlen = skb->data - skb_network_header(skb);
+	cb->nhoff = nhoff;
+
+	spin_lock(&x->lock);
+	mib = oxfrm_input_admit(x, cb->seq, &seq_hi, encap_type);
+	spin_unlock(&x->lock);
+	if (mib) {
+		OXFRM_INC_STATS(net, mib);
+		oxfrm_state_put(x);
+		goto drop;
+	}
+	cb->seq_hi = seq_hi;
+
+	/* The device stays until the packet is delivered or dropped. */
+	dev_hold(skb->dev);
+	err = oxfrm_esp_input(x, skb, seq_hi, oxfrm_input_resume);
+	if (err != -EINPROGRESS)
+		oxfrm_input_resume(skb, err);
+	return 0;
 drop:
 	kfree_skb(skb);
 	return 0;

@@ -13,7 +13,7 @@
 
 static int oxfrm_esp4_rcv(struct sk_buff *skb)
 {
-	return oxfrm_input(skb, AF_INET);
+	return oxfrm_input(skb, AF_INET, 0);
 }
 
 static int oxfrm_esp4_err(struct sk_buff *skb, u32 info)
@@ -23,7 +23,7 @@ static int oxfrm_esp4_err(struct sk_buff *skb, u32 info)
 
 static int oxfrm_esp6_rcv(struct sk_buff *skb)
 {
-	return oxfrm_input(skb, AF_INET6);
+	return oxfrm_input(skb, AF_INET6, 0);
 }
 
 static int oxfrm_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,

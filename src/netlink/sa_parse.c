@@ -312,6 +312,7 @@ static int oxfrm_nl_attach_auth_trunc(struct oxfrm_state *x,
 	strscpy(x->aalg->alg_name, desc->name, sizeof(x->aalg->alg_name));
 	if (!x->aalg->alg_trunc_len)
 		x->aalg->alg_trunc_len = desc->uinfo.auth.icv_truncbits;
+	x->aalgo_id = desc->desc.sadb_alg_id;
 	return 0;
 }
 
@@ -335,6 +336,7 @@ static int oxfrm_nl_attach_auth(struct oxfrm_state *x, struct nlattr *nla,
 	x->aalg->alg_key_len = ualg->alg_key_len;
 	x->aalg->alg_trunc_len = desc->uinfo.auth.icv_truncbits;
 	memcpy(x->aalg->alg_key, ualg->alg_key, keylen);
+	x->aalgo_id = desc->desc.sadb_alg_id;
 	return 0;
 }
 

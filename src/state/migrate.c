@@ -118,6 +118,7 @@ struct oxfrm_state *oxfrm_state_clone(struct oxfrm_state *orig, gfp_t gfp)
 	x->flags = orig->flags;
 	x->replay_window = orig->replay_window;
 	x->kstate = orig->kstate;
+	x->aalgo_id = orig->aalgo_id;
 	x->has_encap = orig->has_encap;
 	x->encap = orig->encap;
 	x->has_coaddr = orig->has_coaddr;

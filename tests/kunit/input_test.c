@@ -44,7 +44,7 @@ static void oxfrm_input_test_unknown_spi(struct kunit *test)
 
 	esph->spi = htonl(0x1000);
 	esph->seq_no = htonl(1);
-	KUNIT_EXPECT_EQ(test, oxfrm_input(skb, AF_INET), 0);
+	KUNIT_EXPECT_EQ(test, oxfrm_input(skb, AF_INET, 0), 0);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINNOSTATES),
 			nostates + 1);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINHDRERROR), hdr);
@@ -56,7 +56,7 @@ static void oxfrm_input_test_truncated(struct kunit *test)
 	unsigned long hdr = oxfrm_input_test_count(LINUX_MIB_XFRMINHDRERROR);
 	struct sk_buff *skb = oxfrm_input_test_skb(test, 5);
 
-	KUNIT_EXPECT_EQ(test, oxfrm_input(skb, AF_INET), 0);
+	KUNIT_EXPECT_EQ(test, oxfrm_input(skb, AF_INET, 0), 0);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINHDRERROR), hdr + 1);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINNOSTATES),
 			nostates);

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Transmit path (src/output): the netfilter hooks that catch what the OUT
+ * policies want protected, the choice of SA, and the encapsulation and
+ * sending of ESP.
+ */
+#ifndef _OXFRM_OUTPUT_H
+#define _OXFRM_OUTPUT_H
+
+#include <linux/skbuff.h>
+
+struct oxfrm_flow;
+struct oxfrm_net;
+struct oxfrm_policy;
+struct oxfrm_state;
+struct xfrm_user_tmpl;
+
+/* hook.c */
+int oxfrm_output_net_init(struct oxfrm_net *on);
+void oxfrm_output_net_exit(struct oxfrm_net *on);
+
+/* resolve.c */
+struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
+					 const struct oxfrm_policy *pol,
+					 const struct xfrm_user_tmpl *t,
+					 const struct oxfrm_flow *fl, int *err);
+
+/* output.c */
+void oxfrm_output(struct oxfrm_net *on, struct sk_buff *skb,
+		  struct oxfrm_state *x, u16 family);
+
+#endif /* _OXFRM_OUTPUT_H */

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What one ESP encryption or decryption needs beside the packet, in one
+ * allocation that lives until the crypto API is done with it: the
+ * associated data, the IV, the request and the scatterlist over the
+ * packet. The associated data is a copy (SPI, with ESN the high sequence
+ * bits, sequence number) that the scatterlist's first entry points to, so
+ * the packet's ESP header never moves to make room for the high bits.
+ *
+ * One allocation per packet, as in the stock kernel's esp4/esp6: the
+ * request's size depends on the transform, and its lifetime on the crypto
+ * driver (cryptd completes requests later, on another CPU).
+ */
+
+#include <crypto/aead.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <oxfrm/esp.h>
+#include <oxfrm/state.h>
+
+struct oxfrm_esp_tmp {
+	struct sk_buff *skb;
+	oxfrm_esp_done_t done;
+	__be32 aad[3];
+	/* then the IV, the request and the scatterlist, each aligned */
+};
+
+/*
+ * Room for one operation of @x's transform on @skb with @nsg scatterlist
+ * entries (the associated data's included); @done is called if the crypto
+ * completes later. -ENOMEM under memory pressure.
+ */
+int oxfrm_esp_req_alloc(struct oxfrm_state *x, struct sk_buff *skb, int nsg,
+			oxfrm_esp_done_t done, struct oxfrm_esp_req *r)
+{
+	struct crypto_aead *tfm = x->tfm;
+	unsigned int ivsize = crypto_aead_ivsize(tfm);
+	struct oxfrm_esp_tmp *tmp;
+	size_t len;
+
+	len = sizeof(*tmp) + crypto_aead_alignmask(tfm) + ivsize;
+	len = ALIGN(len, crypto_tfm_ctx_alignment());
+	len += sizeof(struct aead_request) + crypto_aead_reqsize(tfm);
+	len = ALIGN(len, __alignof__(struct scatterlist));
+	len += sizeof(struct scatterlist) * nsg;
+
+	tmp = kmalloc(len, GFP_ATOMIC);
+	if (!tmp)
+		return -ENOMEM;
+	tmp->skb = skb;
+	tmp->done = done;
+	r->tmp = tmp;
+	r->aad = tmp->aad;
+	r->iv = PTR_ALIGN((u8 *)(tmp + 1), crypto_aead_alignmask(tfm) + 1);
+	r->req = PTR_ALIGN((struct aead_request *)(r->iv + ivsize),
+			   crypto_tfm_ctx_alignment());
+	r->sg = PTR_ALIGN((struct scatterlist *)((u8 *)(r->req + 1) +
+						 crypto_aead_reqsize(tfm)),
+			  __alignof__(struct scatterlist));
+	aead_request_set_tfm(r->req, tfm);
+	sg_init_table(r->sg, nsg);
+	return 0;
+}
+
+/*
+ * A request that went to a queue (cryptd, or the backlog) ends here, in
+ * whatever context the driver completes it. -EINPROGRESS only says that
+ * a backlogged request started.
+ */
+static void oxfrm_esp_req_complete(void *data, int err)
+{
+	struct oxfrm_esp_tmp *tmp = data;
+	struct sk_buff *skb = tmp->skb;
+	oxfrm_esp_done_t done = tmp->done;
+
+	if (err == -EINPROGRESS)
+		return;
+	kfree(tmp);
+	done(skb, err);
+}
+
+/* 6.3 passes a completion its data rather than the request. */
+#ifdef OXFRM_HAVE_CRYPTO_VOID_CB
+#define oxfrm_esp_req_done oxfrm_esp_req_complete
+#else
+static void oxfrm_esp_req_done(struct crypto_async_request *base, int err)
+{
+	oxfrm_esp_req_complete(base->data, err);
+}
+#endif
+
+/*
+ * Runs the request set up in @r. Returns -EINPROGRESS when the crypto
+ * completes later (then @done gets the result), else the result, with the
+ * allocation freed.
+ */
+int oxfrm_esp_req_run(struct oxfrm_esp_req *r, bool encrypt)
+{
+	int err;
+
+	aead_request_set_callback(r->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
+				  oxfrm_esp_req_done, r->tmp);
+	err = encrypt ? crypto_aead_encrypt(r->req) :
+			crypto_aead_decrypt(r->req);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return -EINPROGRESS;
+	kfree(r->tmp);
+	return err;
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where outbound packets meet the SPD: netfilter hooks at LOCAL_OUT (what
+ * this host sends) and FORWARD (what it routes), for IPv4 and IPv6, last
+ * in line, after conntrack and NAT. The stock kernel consults its OUT
+ * policies when it routes a packet, before any of those hooks; LOCAL_OUT
+ * and FORWARD are the first places after routing that see every such
+ * packet once, and with its route, which the MTU check needs. POST_ROUTING
+ * would see packets after source NAT, which policies are not written for.
+ *
+ * Passed untouched: ESP this module made (marked transformed), packets of
+ * sockets that carry their own policy (strongSwan's IKE sockets: the
+ * kernel's per-socket bypass), and everything when no OUT policy exists
+ * and the default allows. Blocked: what a block policy or a blocking
+ * default matches, with EPERM for a local sender, as in the stock kernel.
+ */
+
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/xfrm.h>
+#include <oxfrm/mib.h>
+#include <oxfrm/output.h>
+#include <oxfrm/policy.h>
+#include <oxfrm/state.h>
+#include <oxfrm/sysctl.h>
+
+static bool oxfrm_hook_transformed(const struct sk_buff *skb, u16 family)
+{
+	if (family == AF_INET)
+		return IPCB(skb)->flags & IPSKB_XFRM_TRANSFORMED;
+	return IP6CB(skb)->flags & IP6SKB_XFRM_TRANSFORMED;
+}
+
+/* A socket with a policy of its own: the kernel's, not the SPD's. */
+static bool oxfrm_hook_sock_bypass(const struct sk_buff *skb)
+{
+	const struct sock *sk = skb_to_full_sk(skb);
+
+	return sk && rcu_access_pointer(sk->sk_policy[XFRM_POLICY_OUT]);
+}
+
+/*
+ * The policy's SA, or the packet goes: while the key manager is asked,
+ * dropped (larval_drop) and counted in XfrmOutNoStates; with no key
+ * manager at all, counted in XfrmOutPolError. One template per policy
+ * (strongSwan's ESP): nested bundles count in XfrmOutBundleGenError.
+ */
+static unsigned int oxfrm_hook_protect(struct oxfrm_net *on,
+				       struct sk_buff *skb,
+				       const struct oxfrm_policy *pol,
+				       const struct oxfrm_flow *fl)
+{
+	struct oxfrm_state *x;
+	int err;
+
+	if (pol->nr_tmpls != 1) {
+		OXFRM_INC_STATS(on->net, LINUX_MIB_XFRMOUTBUNDLEGENERROR);
+		return NF_DROP;
+	}
+	x = oxfrm_output_resolve(on, pol, &pol->tmpls[0], fl, &err);
+	if (!x) {
+		OXFRM_INC_STATS(on->net, err == -EAGAIN ?
+				LINUX_MIB_XFRMOUTNOSTATES :
+				LINUX_MIB_XFRMOUTPOLERROR);
+		/* Larval drop: the packet vanishes; the sender sees no error. */
+		if (err == -EAGAIN) {
+			kfree_skb(skb);
+			return NF_STOLEN;
+		}
+		return NF_DROP;
+	}
+	oxfrm_output(on, skb, x, fl->family);
+	return NF_STOLEN;
+}
+
+static unsigned int oxfrm_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+	struct oxfrm_net *on = oxfrm_pernet(state->net);
+	struct oxfrm_policy *pol;
+	struct oxfrm_flow fl;
+	unsigned int verdict;
+
+	if (oxfrm_hook_transformed(skb, family))
+		return NF_ACCEPT;
+	if (!READ_ONCE(on->spd->count[XFRM_POLICY_OUT]) &&
+	    oxfrm_policy_default(on, XFRM_POLICY_OUT) != XFRM_USERPOLICY_BLOCK)
+		return NF_ACCEPT;
+	if (state->hook == NF_INET_LOCAL_OUT && oxfrm_hook_sock_bypass(skb))
+		return NF_ACCEPT;
+	if (oxfrm_flow_decode(skb, family, &fl))
+		return NF_ACCEPT;
+	fl.oif = state->out ? state->out->ifindex : 0;
+	fl.mark = skb->mark;
+
+	pol = oxfrm_spd_lookup(on->spd, XFRM_POLICY_OUT, &fl);
+	if (!pol) {
+		if (oxfrm_policy_default(on, XFRM_POLICY_OUT) ==
+		    XFRM_USERPOLICY_BLOCK && !(state->out->flags & IFF_LOOPBACK))
+			return NF_DROP;
+		return NF_ACCEPT;
+	}
+	oxfrm_policy_touch(pol);
+	if (pol->action != XFRM_POLICY_ALLOW) {
+		OXFRM_INC_STATS(state->net, LINUX_MIB_XFRMOUTPOLBLOCK);
+		verdict = NF_DROP;
+	} else if (!pol->nr_tmpls) {
+		verdict = NF_ACCEPT;
+	} else {
+		verdict = oxfrm_hook_protect(on, skb, pol, &fl);
+	}
+	oxfrm_policy_put(pol);
+	return verdict;
+}
+
+static const struct nf_hook_ops oxfrm_hook_ops[] = {
+	{
+		.hook = oxfrm_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_LAST,
+	}, {
+		.hook = oxfrm_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP_PRI_LAST,
+	}, {
+		.hook = oxfrm_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_LAST,
+	}, {
+		.hook = oxfrm_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP6_PRI_LAST,
+	},
+};
+
+int oxfrm_output_net_init(struct oxfrm_net *on)
+{
+	return nf_register_net_hooks(on->net, oxfrm_hook_ops,
+				     ARRAY_SIZE(oxfrm_hook_ops));
+}
+
+/* No hook runs on return: unregistering waits for the running ones. */
+void oxfrm_output_net_exit(struct oxfrm_net *on)
+{
+	nf_unregister_net_hooks(on->net, oxfrm_hook_ops,
+				ARRAY_SIZE(oxfrm_hook_ops));
+}

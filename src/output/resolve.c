@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which SA protects a flow that a policy's template names (the stock
+ * kernel's xfrm_state_find()): among the states of the template's
+ * endpoints and reqid, the valid ones whose selector covers the flow;
+ * the one not yet dying, then the newest. None: the key manager is asked
+ * (ACQUIRE), once, through a larval state that stands for the question
+ * until the answer or acq_expires seconds.
+ */
+
+#include <net/addrconf.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <net/xfrm.h>
+#include <oxfrm/netlink.h>
+#include <oxfrm/output.h>
+#include <oxfrm/policy.h>
+#include <oxfrm/state.h>
+
+/* The source address a route to @daddr would use; 0 or -errno. */
+static int oxfrm_output_saddr(struct net *net, u16 family,
+			      const xfrm_address_t *daddr,
+			      xfrm_address_t *saddr, u32 mark)
+{
+	if (family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = daddr->a4,
+			.flowi4_mark = mark,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return PTR_ERR(rt);
+		saddr->a4 = fl4.saddr;
+		ip_rt_put(rt);
+		return 0;
+	}
+	return ipv6_dev_get_saddr(net, NULL, &daddr->in6, 0, &saddr->in6);
+}
+
+/* The endpoints a template's SA has for @fl: its own, or the flow's. */
+static int oxfrm_output_endpoints(struct net *net,
+				  const struct xfrm_user_tmpl *t,
+				  const struct oxfrm_flow *fl,
+				  xfrm_address_t *daddr, xfrm_address_t *saddr)
+{
+	memset(daddr, 0, sizeof(*daddr));
+	memset(saddr, 0, sizeof(*saddr));
+	if (t->mode == XFRM_MODE_TRANSPORT) {
+		if (t->family != fl->family)
+			return -EINVAL;
+		*daddr = fl->daddr;
+		*saddr = fl->saddr;
+		return 0;
+	}
+	if (t->family == AF_INET) {
+		daddr->a4 = t->id.daddr.a4;
+		saddr->a4 = t->saddr.a4;
+	} else {
+		*daddr = t->id.daddr;
+		*saddr = t->saddr;
+	}
+	if (xfrm_addr_any(saddr, t->family))
+		return oxfrm_output_saddr(net, t->family, daddr, saddr,
+					  fl->mark);
+	return 0;
+}
+
+static bool oxfrm_output_sel_match(const struct oxfrm_state *x,
+				   const struct oxfrm_flow *fl)
+{
+	if (!x->sel.family)
+		return true;
+	return x->sel.family == fl->family && oxfrm_selector_match(&x->sel, fl);
+}
+
+/* Whether @a, valid, is a better choice than @b (xfrm_state_look_at()). */
+static bool oxfrm_output_better(const struct oxfrm_state *a,
+				const struct oxfrm_state *b)
+{
+	if (!b)
+		return true;
+	if (READ_ONCE(a->dying) != READ_ONCE(b->dying))
+		return !READ_ONCE(a->dying);
+	return a->curlft.add_time > b->curlft.add_time;
+}
+
+/*
+ * Looks the states of (@daddr, @saddr, t->reqid, t->family) through under
+ * RCU: the best valid one for @fl, with a reference, or NULL and whether
+ * a larval one waits for the key manager.
+ */
+static struct oxfrm_state *
+oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
+		    const struct oxfrm_policy *pol, const struct oxfrm_flow *fl,
+		    const xfrm_address_t *daddr, const xfrm_address_t *saddr,
+		    bool *acquiring)
+{
+	struct oxfrm_state *x, *best = NULL;
+	struct rhlist_head *list, *pos;
+
+	*acquiring = false;
+	rcu_read_lock();
+	list = oxfrm_state_lookup_dst(sad, daddr, saddr, t->reqid, t->family);
+	rhl_for_each_entry_rcu(x, pos, list, by_dst) {
+		if (x->mode != t->mode || x->key.proto != t->id.proto ||
+		    (t->id.spi && x->key.spi != t->id.spi) ||
+		    (fl->mark & x->mark.m) != x->mark.v ||
+		    x->if_id != pol->if_id)
+			continue;
+		if (x->kstate == OXFRM_STATE_ACQ) {
+			*acquiring = true;
+			continue;
+		}
+		if (READ_ONCE(x->dead) || READ_ONCE(x->expired) ||
+		    !oxfrm_output_sel_match(x, fl))
+			continue;
+		if (oxfrm_output_better(x, best))
+			best = x;
+	}
+	if (best && !refcount_inc_not_zero(&best->refcnt))
+		best = NULL;
+	rcu_read_unlock();
+	return best;
+}
+
+/* The selector of a larval state: exactly @fl (xfrm_init_tempsel()). */
+static void oxfrm_output_tempsel(struct xfrm_selector *sel,
+				 const struct oxfrm_flow *fl)
+{
+	memset(sel, 0, sizeof(*sel));
+	sel->family = fl->family;
+	if (fl->family == AF_INET) {
+		sel->daddr.a4 = fl->daddr.a4;
+		sel->saddr.a4 = fl->saddr.a4;
+		sel->prefixlen_d = 32;
+		sel->prefixlen_s = 32;
+	} else {
+		sel->daddr = fl->daddr;
+		sel->saddr = fl->saddr;
+		sel->prefixlen_d = 128;
+		sel->prefixlen_s = 128;
+	}
+	sel->dport = fl->dport;
+	sel->dport_mask = htons(0xffff);
+	sel->sport = fl->sport;
+	sel->sport_mask = htons(0xffff);
+	sel->proto = fl->proto;
+	sel->ifindex = fl->oif;
+}
+
+/*
+ * Asks the key manager for an SA of @t and links a larval state for the
+ * question, unless one appeared meanwhile. -EAGAIN: asked (or already
+ * being asked); -ESRCH: no key manager listens, as in the stock kernel,
+ * which then keeps no larval state either.
+ */
+static int oxfrm_output_acquire(struct oxfrm_net *on,
+				const struct oxfrm_policy *pol,
+				const struct xfrm_user_tmpl *t,
+				const struct oxfrm_flow *fl,
+				const xfrm_address_t *daddr,
+				const xfrm_address_t *saddr)
+{
+	struct oxfrm_sad *sad = on->sad;
+	struct oxfrm_state *x, *y;
+	struct xfrm_id id;
+	bool acquiring;
+	int expires, err;
+
+	x = oxfrm_state_alloc(sad, GFP_ATOMIC);
+	if (!x)
+		return -ENOMEM;
+	oxfrm_state_set_id(x, daddr, t->id.spi, t->id.proto, t->family);
+	x->saddr = *saddr;
+	x->mode = t->mode;
+	x->reqid = t->reqid;
+	x->mark = pol->mark;
+	x->if_id = pol->if_id;
+	x->kstate = OXFRM_STATE_ACQ;
+	x->seq = xfrm_get_acqseq();
+	oxfrm_output_tempsel(&x->sel, fl);
+	expires = READ_ONCE(on->sysctl.acq_expires);
+	x->lft.hard_add_expires_seconds = expires;
+
+	spin_lock_bh(&sad->lock);
+	y = oxfrm_output_lookup(sad, t, pol, fl, daddr, saddr, &acquiring);
+	if (y || acquiring) {
+		spin_unlock_bh(&sad->lock);
+		if (y)
+			oxfrm_state_put(y);
+		oxfrm_state_put(x);
+		return -EAGAIN;
+	}
+	id.daddr = *daddr;
+	id.spi = t->id.spi;
+	id.proto = t->id.proto;
+	err = oxfrm_nl_acquire(on, &id, saddr, &x->sel, pol, t, x->seq,
+			       GFP_ATOMIC);
+	if (!err)
+		err = __oxfrm_state_insert(x);
+	spin_unlock_bh(&sad->lock);
+	if (!err) {
+		oxfrm_state_arm(x, expires);
+		err = -EAGAIN;
+	}
+	oxfrm_state_put(x);
+	return err == -EAGAIN ? err : -ESRCH;
+}
+
+/*
+ * The valid SA template @t of @pol gives flow @fl, with a reference; or
+ * NULL and *err: -EAGAIN while the key manager is asked, -ESRCH when it
+ * cannot be.
+ */
+struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
+					 const struct oxfrm_policy *pol,
+					 const struct xfrm_user_tmpl *t,
+					 const struct oxfrm_flow *fl, int *err)
+{
+	xfrm_address_t daddr, saddr;
+	struct oxfrm_state *x;
+	bool acquiring;
+
+	*err = oxfrm_output_endpoints(on->net, t, fl, &daddr, &saddr);
+	if (*err) {
+		*err = -ESRCH;
+		return NULL;
+	}
+	x = oxfrm_output_lookup(on->sad, t, pol, fl, &daddr, &saddr,
+				&acquiring);
+	if (x)
+		return x;
+	*err = acquiring ? -EAGAIN :
+		oxfrm_output_acquire(on, pol, t, fl, &daddr, &saddr);
+	return NULL;
+}

@@ -1,0 +1,90 @@
+#!/bin/bash
+# ESP between two oxfrm hosts (tests/vm/lib/esp.sh): ping through every
+# mode, family combination and algorithm, with tcpdump on the link showing
+# only ESP with the expected SPIs, and no error counter moving.
+# timeout: 600
+. /oxfrm/tests/vm/lib/lib.sh
+. /oxfrm/tests/vm/lib/esp.sh
+
+K20=0x141b222930373e454c535a61686f767d848b9299
+K16=0x10171e252c333a41484f565d646b7279
+K32=0x20272e353c434a51585f666d747b828990979ea5acb3bac1c8cfd6dde4ebf2f9
+
+oxfrm_load
+esp_topology
+
+errors() {
+	ip netns exec "$1" awk '$2 != 0 { print }' /proc/net/oxfrm_stat
+}
+
+# run NAME MODE OUTER INNER ALG...: ping a->b, 3 times, and look at the link.
+spi=4096
+run() {
+	local name=$1 mode=$2 outer=$3 inner=$4 src dst cap out n
+	shift 4
+	esp_pair "$mode" "$outer" "$inner" "$spi" "$@"
+	if [ "$mode" = transport ]; then
+		src=$(esp_addr a outer "$outer")
+		dst=$(esp_addr b outer "$outer")
+	else
+		src=$(esp_addr a inner "$inner")
+		dst=$(esp_addr b inner "$inner")
+	fi
+	cap=$(mktemp)
+	ip netns exec b timeout 10 tcpdump -l -n -i vb -c 6 esp >"$cap" 2>/dev/null &
+	sleep 0.5
+	out=$(ip netns exec a ping -c 3 -i 0.2 -W 2 -I "$src" "$dst" 2>&1)
+	wait
+	n=$(grep -c "ESP(spi=0x$(printf '%08x' "$spi")" "$cap")
+	m=$(grep -c "ESP(spi=0x$(printf '%08x' $((spi + 1)))" "$cap")
+	echo "$name: $(echo "$out" | grep -o '[0-9]* received'), ESP on the link: $n a->b, $m b->a"
+	echo "$out" | grep -q ' 3 received' || { cat "$cap"; fail "$name: ping"; }
+	[ "$n" = 3 ] && [ "$m" = 3 ] || { cat "$cap"; fail "$name: ESP on the link"; }
+	for ns in a b; do
+		[ -z "$(errors $ns)" ] || fail "$name: counters in $ns: $(errors $ns)"
+	done
+	rm -f "$cap"
+	esp_flush
+	spi=$((spi + 16))
+}
+
+K24=0x18191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f
+K19=0x131415161718191a1b1c1d1e1f202122232425
+K28=0x1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637
+K36=0x2425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f4041424344454647
+K48=0x303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f
+K64=0x404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f
+GCM="aead rfc4106(gcm(aes)) $K20 128"
+CBC="enc cbc(aes) $K16 auth-trunc hmac(sha256) $K32 128"
+
+# Every mode and family combination.
+run "transport v4 gcm" transport 4 4 $GCM
+run "transport v6 gcm" transport 6 6 $GCM
+run "tunnel 4in4 gcm" tunnel 4 4 $GCM
+run "tunnel 6in6 gcm" tunnel 6 6 $GCM
+run "tunnel 4in6 gcm" tunnel 6 4 $GCM
+run "tunnel 6in4 gcm" tunnel 4 6 $GCM
+run "transport v4 cbc-sha256" transport 4 4 $CBC
+run "transport v6 cbc-sha256" transport 6 6 $CBC
+run "tunnel 4in6 cbc-sha256" tunnel 6 4 $CBC
+run "tunnel 6in4 cbc-sha256" tunnel 4 6 $CBC
+
+# Every algorithm (tunnel 4in4).
+run "gcm-192 icv 8" tunnel 4 4 aead "rfc4106(gcm(aes))" $K28 64
+run "gcm-256 icv 12" tunnel 4 4 aead "rfc4106(gcm(aes))" $K36 96
+run "gmac (rfc4543)" tunnel 4 4 aead "rfc4543(gcm(aes))" $K20 128
+run "ccm-128 icv 8" tunnel 4 4 aead "rfc4309(ccm(aes))" $K19 64
+run "ccm-128 icv 16" tunnel 4 4 aead "rfc4309(ccm(aes))" $K19 128
+run "chacha20-poly1305" tunnel 4 4 aead "rfc7539esp(chacha20,poly1305)" $K36 128
+run "cbc-sha1" tunnel 4 4 enc "cbc(aes)" $K16 auth-trunc "hmac(sha1)" $K20 96
+run "cbc-256 sha384" tunnel 4 4 enc "cbc(aes)" $K32 auth-trunc "hmac(sha384)" $K48 192
+run "cbc-sha512" tunnel 4 4 enc "cbc(aes)" $K16 auth-trunc "hmac(sha512)" $K64 256
+run "ctr-sha256" tunnel 4 4 enc "rfc3686(ctr(aes))" $K20 auth-trunc "hmac(sha256)" $K32 128
+run "null-sha256" tunnel 4 4 enc "ecb(cipher_null)" "" auth-trunc "hmac(sha256)" $K32 128
+run "3des-md5 (any authenc pair)" tunnel 4 4 enc "cbc(des3_ede)" $K24 auth "hmac(md5)" $K16
+
+# ESN: the high sequence bits in the ICV (authencesn, and AEAD's AAD).
+run "gcm esn" tunnel 4 4 $GCM flag esn replay-window 128
+run "cbc-sha256 esn" tunnel 6 6 $CBC flag esn replay-window 64
+run "chacha esn window 4096" transport 4 4 aead "rfc7539esp(chacha20,poly1305)" $K36 128 flag esn replay-window 4096
+oxfrm_unload
