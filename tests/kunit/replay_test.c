@@ -53,10 +53,9 @@ static struct oxfrm_state *oxfrm_rt_state(struct kunit *test,
 		return x;
 	}
 	x->replay_esn = kzalloc(xfrm_replay_state_esn_len(&want), GFP_KERNEL);
-	if (!x->replay_esn) {
+	if (!x->replay_esn)
 		oxfrm_state_put(x);
-		KUNIT_ASSERT_FAILURE(test, "no memory for the bitmap");
-	}
+	KUNIT_ASSERT_NOT_NULL(test, x->replay_esn);
 	*x->replay_esn = want;
 	if (mode == OXFRM_RT_ESN)
 		x->flags |= XFRM_STATE_ESN;
