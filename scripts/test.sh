@@ -12,7 +12,7 @@ start=$(date +%s)
 passed=0
 failed=0
 skipped=0
-vm_tests=${OXFRM_VM_TESTS:-load_unload counters sysctl refuse modprobe_conf nl_default sockpol nl_sa_larval nl_sa nl_sa_raw nl_migrate nl_policy nl_policy_many spd_stress scale counters_diff}
+vm_tests=${OXFRM_VM_TESTS:-load_unload counters sysctl refuse modprobe_conf nl_default sockpol nl_sa_larval nl_sa nl_sa_raw nl_migrate nl_policy nl_policy_many spd_stress esp_traffic esp_tcp esp_counters esp_rekey scale counters_diff}
 
 result() {
 	case $1 in
@@ -74,6 +74,12 @@ echo "== guest: Debian's stock kernel"
 scripts/vm.sh stock $vm_tests
 n=$(echo $vm_tests | wc -w)
 add_counts build/vm-stock/counts $((n + 1))
+
+echo "== guests: oxfrm against the stock kernel's XFRM, on the wire"
+if [ -z "${OXFRM_VM_TESTS:-}" ]; then
+	scripts/vm.sh stock interop
+	add_counts build/vm-stock/counts 2
+fi
 
 echo "== guest: debug kernel (KASAN, kmemleak, lockdep, KUnit)"
 # shellcheck disable=SC2086

@@ -84,24 +84,60 @@ for t in "$top"/tests/tools/*.c; do
 done
 echo "$kernel" >"$extra/oxfrm/kernel"
 total=180
+peer=
 for t in "$@"; do
 	f=$top/tests/vm/$t.sh
 	[ -f "$f" ] || die "no test $f"
 	echo "$t" >>"$extra/oxfrm/tests.list"
 	tmo=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$f" | head -1)
 	total=$((total + ${tmo:-300}))
+	p=$(sed -n 's/^# peer: *\([a-z_]*\).*/\1/p' "$f" | head -1)
+	peer=${p:-$peer}
 done
 (cd "$extra" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out/extra.cpio.gz"
 cat "$base" "$out/extra.cpio.gz" >"$out/initrd.cpio.gz"
 
 : >"$out/results.log"
+# A test with a "# peer: NAME" line gets a second guest, Debian's stock
+# kernel running tests/vm/peer/NAME.sh, on a link of its own (a QEMU
+# socket netdev: the guests' virtio NICs joined over loopback TCP).
+nic=(-nic none)
+if [ -n "$peer" ]; then
+	port=$((20000 + $$ % 20000))
+	nic=(-netdev "socket,id=n0,listen=127.0.0.1:$port"
+	     -device virtio-net-pci,netdev=n0,mac=52:54:00:00:0a:01)
+fi
 timeout "$total" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
 	-kernel "$image" -initrd "$out/initrd.cpio.gz" \
 	-append "console=ttyS0 panic=-1 loglevel=4 printk.devkmsg=on" \
-	-display none -monitor none -no-reboot -nic none \
+	-display none -monitor none -no-reboot "${nic[@]}" \
 	-serial "file:$out/console.log" -serial "file:$out/results.log" \
-	>"$out/qemu.log" 2>&1
+	>"$out/qemu.log" 2>&1 &
+qpid=$!
+if [ -n "$peer" ]; then
+	sleep 2
+	pkver=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+		"$("$top/scripts/kdir.sh" 6.1)/include/generated/utsrelease.h")
+	pbase=$top/build/initramfs-stock-$pkver-$(echo "/boot/vmlinuz-$pkver" | md5sum | cut -c1-8).cpio.gz
+	[ -f "$pbase" ] || "$top/scripts/initramfs.sh" "$pkver" / "$pbase" ||
+		die "peer initramfs"
+	cat "$pbase" "$out/extra.cpio.gz" >"$out/peer-initrd.cpio.gz"
+	timeout "$total" qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 1024 \
+		-kernel "/boot/vmlinuz-$pkver" -initrd "$out/peer-initrd.cpio.gz" \
+		-append "console=ttyS0 panic=-1 loglevel=4 oxfrm.peer=$peer" \
+		-display none -monitor none -no-reboot \
+		-netdev "socket,id=n0,connect=127.0.0.1:$port" \
+		-device virtio-net-pci,netdev=n0,mac=52:54:00:00:0a:02 \
+		-serial "file:$out/peer-console.log" -serial "file:$out/peer.log" \
+		>"$out/peer-qemu.log" 2>&1 &
+	ppid=$!
+fi
+wait "$qpid"
 qrc=$?
+if [ -n "$peer" ]; then
+	kill "$ppid" 2>/dev/null
+	wait "$ppid" 2>/dev/null
+fi
 
 tr -d '\r' <"$out/results.log" | awk -v kernel="$kernel" -v qrc="$qrc" \
 	-v tests="$* shutdown" -v console="$out/console.log" \
