@@ -39,6 +39,8 @@ struct oxfrm_esp_req {
 
 int oxfrm_esp_req_alloc(struct oxfrm_state *x, struct sk_buff *skb, int nsg,
 			oxfrm_esp_done_t done, struct oxfrm_esp_req *r);
+int oxfrm_esp_req_map(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
+		      struct oxfrm_esp_req *r);
 int oxfrm_esp_req_run(struct oxfrm_esp_req *r, bool encrypt);
 
 /* input.c */

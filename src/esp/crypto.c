@@ -15,6 +15,8 @@
 #include <crypto/aead.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <net/esp.h>
+#include <net/xfrm.h>
 #include <oxfrm/esp.h>
 #include <oxfrm/state.h>
 
@@ -60,6 +62,37 @@ int oxfrm_esp_req_alloc(struct oxfrm_state *x, struct sk_buff *skb, int nsg,
 	aead_request_set_tfm(r->req, tfm);
 	sg_init_table(r->sg, nsg);
 	return 0;
+}
+
+/*
+ * The associated data of ESP packet @skb (ESP header at skb->data, the
+ * high sequence bits @seq_hi with ESN) in r->sg[0], and the packet from
+ * behind its ESP header in the entries after it. Returns the associated
+ * data's length, or a negative errno (then @r is freed).
+ */
+int oxfrm_esp_req_map(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
+		      struct oxfrm_esp_req *r)
+{
+	struct ip_esp_hdr *esph = (struct ip_esp_hdr *)skb->data;
+	int assoclen, n;
+
+	r->aad[0] = esph->spi;
+	if (x->flags & XFRM_STATE_ESN) {
+		r->aad[1] = htonl(seq_hi);
+		r->aad[2] = esph->seq_no;
+		assoclen = 3 * sizeof(__be32);
+	} else {
+		r->aad[1] = esph->seq_no;
+		assoclen = 2 * sizeof(__be32);
+	}
+	sg_set_buf(&r->sg[0], r->aad, assoclen);
+	n = skb_to_sgvec(skb, &r->sg[1], sizeof(*esph),
+			 skb->len - sizeof(*esph));
+	if (unlikely(n < 0)) {
+		kfree(r->tmp);
+		return n;
+	}
+	return assoclen;
 }
 
 /*

@@ -28,9 +28,8 @@ int oxfrm_esp_input(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
 	unsigned int hlen = sizeof(struct ip_esp_hdr) + ivlen;
 	int elen = skb->len - hlen;
 	struct oxfrm_esp_req r;
-	struct ip_esp_hdr *esph;
 	struct sk_buff *trailer;
-	int assoclen, nfrags, n, err;
+	int assoclen, nfrags, err;
 
 	if (elen <= 0 || !pskb_may_pull(skb, hlen))
 		return -EINVAL;
@@ -41,23 +40,9 @@ int oxfrm_esp_input(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
 	if (err)
 		return err;
 
-	esph = (struct ip_esp_hdr *)skb->data;
-	r.aad[0] = esph->spi;
-	if (x->flags & XFRM_STATE_ESN) {
-		r.aad[1] = htonl(seq_hi);
-		r.aad[2] = esph->seq_no;
-		assoclen = 3 * sizeof(__be32);
-	} else {
-		r.aad[1] = esph->seq_no;
-		assoclen = 2 * sizeof(__be32);
-	}
-	sg_set_buf(&r.sg[0], r.aad, assoclen);
-	n = skb_to_sgvec(skb, &r.sg[1], sizeof(*esph),
-			 skb->len - sizeof(*esph));
-	if (unlikely(n < 0)) {
-		kfree(r.tmp);
-		return n;
-	}
+	assoclen = oxfrm_esp_req_map(x, skb, seq_hi, &r);
+	if (assoclen < 0)
+		return assoclen;
 	/* Decrypted in place: whatever checksum the device gave is void. */
 	skb->ip_summed = CHECKSUM_NONE;
 	aead_request_set_crypt(r.req, r.sg, r.sg, elen + ivlen, r.iv);

@@ -59,7 +59,7 @@ int oxfrm_esp_output(struct oxfrm_state *x, struct sk_buff *skb,
 	struct oxfrm_esp_req r;
 	struct ip_esp_hdr *esph;
 	struct sk_buff *trailer;
-	int assoclen, nfrags, n, err;
+	int assoclen, nfrags, err;
 	__be64 seqno;
 
 	clen = ALIGN(skb->len + 2 + o->tfclen, oxfrm_esp_blksize(x));
@@ -78,22 +78,9 @@ int oxfrm_esp_output(struct oxfrm_state *x, struct sk_buff *skb,
 	err = oxfrm_esp_req_alloc(x, skb, nfrags + 1, done, &r);
 	if (err)
 		return err;
-	r.aad[0] = esph->spi;
-	if (x->flags & XFRM_STATE_ESN) {
-		r.aad[1] = htonl(o->seq_hi);
-		r.aad[2] = esph->seq_no;
-		assoclen = 3 * sizeof(__be32);
-	} else {
-		r.aad[1] = esph->seq_no;
-		assoclen = 2 * sizeof(__be32);
-	}
-	sg_set_buf(&r.sg[0], r.aad, assoclen);
-	n = skb_to_sgvec(skb, &r.sg[1], sizeof(*esph),
-			 skb->len - sizeof(*esph));
-	if (unlikely(n < 0)) {
-		kfree(r.tmp);
-		return n;
-	}
+	assoclen = oxfrm_esp_req_map(x, skb, o->seq_hi, &r);
+	if (assoclen < 0)
+		return assoclen;
 
 	/* The IV generator's input: the sequence number, right-aligned. */
 	seqno = cpu_to_be64(((u64)o->seq_hi << 32) | o->seq);

@@ -10,7 +10,6 @@
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
 
-K20=0x141b222930373e454c535a61686f767d848b9299
 SECS=8
 modprobe aesni_intel 2>/dev/null
 

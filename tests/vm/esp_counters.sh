@@ -22,7 +22,6 @@
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
 
-K20=0x141b222930373e454c535a61686f767d848b9299
 GCM="aead rfc4106(gcm(aes)) $K20 128"
 
 snapshot() {

@@ -8,7 +8,6 @@
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
 
-K20=0x141b222930373e454c535a61686f767d848b9299
 K20B=0x202122232425262728292a2b2c2d2e2f30313233
 
 oxfrm_load

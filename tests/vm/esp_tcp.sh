@@ -10,10 +10,6 @@
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
 
-K20=0x141b222930373e454c535a61686f767d848b9299
-K16=0x10171e252c333a41484f565d646b7279
-K32=0x20272e353c434a51585f666d747b828990979ea5acb3bac1c8cfd6dde4ebf2f9
-
 oxfrm_load
 esp_topology
 data=$(mktemp)
@@ -30,10 +26,6 @@ xfer() {
 	wait
 	md5sum <"$got"
 	rm -f "$got"
-}
-
-errors() {
-	ip netns exec "$1" awk '$2 != 0 { print }' /proc/net/oxfrm_stat
 }
 
 # tcp NAME MODE OUTER INNER ALG...: $data a->b, then b->a.
@@ -63,7 +55,7 @@ tcp() {
 	[ "$mode" = transport ] || [ "$frags" = 0 ] ||
 		fail "$name: ESP fragmented: the tunnel MTU did not reach TCP"
 	for ns in a b; do
-		[ -z "$(errors $ns)" ] || fail "$name: counters in $ns: $(errors $ns)"
+		[ -z "$(esp_errors $ns)" ] || fail "$name: counters in $ns: $(esp_errors $ns)"
 	done
 	rm -f "$cap"
 	esp_flush

@@ -6,16 +6,8 @@
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
 
-K20=0x141b222930373e454c535a61686f767d848b9299
-K16=0x10171e252c333a41484f565d646b7279
-K32=0x20272e353c434a51585f666d747b828990979ea5acb3bac1c8cfd6dde4ebf2f9
-
 oxfrm_load
 esp_topology
-
-errors() {
-	ip netns exec "$1" awk '$2 != 0 { print }' /proc/net/oxfrm_stat
-}
 
 # run NAME MODE OUTER INNER ALG...: ping a->b, 3 times, and look at the link.
 spi=4096
@@ -41,7 +33,7 @@ run() {
 	echo "$out" | grep -q ' 3 received' || { cat "$cap"; fail "$name: ping"; }
 	[ "$n" = 3 ] && [ "$m" = 3 ] || { cat "$cap"; fail "$name: ESP on the link"; }
 	for ns in a b; do
-		[ -z "$(errors $ns)" ] || fail "$name: counters in $ns: $(errors $ns)"
+		[ -z "$(esp_errors $ns)" ] || fail "$name: counters in $ns: $(esp_errors $ns)"
 	done
 	rm -f "$cap"
 	esp_flush

@@ -14,6 +14,17 @@
 #                              algorithm words (keys included)
 # esp_flush                    removes every SA and policy
 # esp_addr HOST ROLE FAMILY    prints an address (ROLE outer|inner)
+# esp_errors NS                the counters of NS that are not zero
+#
+# K16, K20, K32: keys of those many bytes for the tests' SAs.
+
+K16=0x10171e252c333a41484f565d646b7279
+K20=0x141b222930373e454c535a61686f767d848b9299
+K32=0x20272e353c434a51585f666d747b828990979ea5acb3bac1c8cfd6dde4ebf2f9
+
+esp_errors() {
+	ip netns exec "$1" awk '$2 != 0 { print }' /proc/net/oxfrm_stat
+}
 
 esp_topology() {
 	local ns
