@@ -21,6 +21,7 @@ void oxfrm_netlink_net_pre_exit(struct oxfrm_net *on);
 void oxfrm_netlink_net_exit(struct oxfrm_net *on);
 int oxfrm_nl_unicast(struct oxfrm_net *on, struct sk_buff *skb, u32 portid);
 int oxfrm_nl_multicast(struct oxfrm_net *on, struct sk_buff *skb, u32 group);
+bool oxfrm_nl_has_listeners(struct oxfrm_net *on, u32 group);
 
 /* dispatch.c */
 extern const struct nla_policy oxfrm_nla_policy[];

@@ -96,9 +96,8 @@ int oxfrm_esp_req_map(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
 }
 
 /*
- * A request that went to a queue (cryptd, or the backlog) ends here, in
- * whatever context the driver completes it. -EINPROGRESS only says that
- * a backlogged request started.
+ * A request that went to a queue (cryptd) ends here, in whatever context
+ * the driver completes it.
  */
 static void oxfrm_esp_req_complete(void *data, int err)
 {
@@ -106,8 +105,6 @@ static void oxfrm_esp_req_complete(void *data, int err)
 	struct sk_buff *skb = tmp->skb;
 	oxfrm_esp_done_t done = tmp->done;
 
-	if (err == -EINPROGRESS)
-		return;
 	kfree(tmp);
 	done(skb, err);
 }
@@ -131,12 +128,16 @@ int oxfrm_esp_req_run(struct oxfrm_esp_req *r, bool encrypt)
 {
 	int err;
 
-	aead_request_set_callback(r->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  oxfrm_esp_req_done, r->tmp);
+	/*
+	 * No backlog: a full queue (cryptd's, when the FPU is busy) drops
+	 * the packet (-ENOSPC, -EBUSY), as esp4 does. A backlog would grow
+	 * without bound under a flood the ICV has not yet judged.
+	 */
+	aead_request_set_callback(r->req, 0, oxfrm_esp_req_done, r->tmp);
 	err = encrypt ? crypto_aead_encrypt(r->req) :
 			crypto_aead_decrypt(r->req);
-	if (err == -EINPROGRESS || err == -EBUSY)
-		return -EINPROGRESS;
+	if (err == -EINPROGRESS)
+		return err;
 	kfree(r->tmp);
 	return err;
 }

@@ -35,6 +35,19 @@ int oxfrm_nl_multicast(struct oxfrm_net *on, struct sk_buff *skb, u32 group)
 	return err;
 }
 
+/* Whether anyone listens to @group, e.g. a key manager to ACQUIRE. */
+bool oxfrm_nl_has_listeners(struct oxfrm_net *on, u32 group)
+{
+	struct sock *sk;
+	bool ret;
+
+	rcu_read_lock();
+	sk = rcu_dereference(on->nlsk);
+	ret = sk && netlink_has_listeners(sk, group);
+	rcu_read_unlock();
+	return ret;
+}
+
 int oxfrm_netlink_net_init(struct oxfrm_net *on)
 {
 	struct netlink_kernel_cfg cfg = {

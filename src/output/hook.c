@@ -8,11 +8,13 @@
  * packet once, and with its route, which the MTU check needs. POST_ROUTING
  * would see packets after source NAT, which policies are not written for.
  *
- * Passed untouched: ESP this module made (marked transformed), packets of
- * sockets that carry their own policy (strongSwan's IKE sockets: the
- * kernel's per-socket bypass), and everything when no OUT policy exists
- * and the default allows. Blocked: what a block policy or a blocking
- * default matches, with EPERM for a local sender, as in the stock kernel.
+ * Passed untouched: ESP this module made (marked transformed), packets on
+ * routes without IPsec (loopback, disable_xfrm), packets of sockets that
+ * carry their own policy (strongSwan's IKE sockets: the kernel's
+ * per-socket bypass), and everything when no OUT policy exists and the
+ * default allows. Dropped: packets whose headers cannot be classified.
+ * Blocked: what a block policy or a blocking default matches, with EPERM
+ * for a local sender, as in the stock kernel.
  */
 
 #include <linux/netfilter.h>
@@ -40,7 +42,8 @@ static bool oxfrm_hook_sock_bypass(const struct sk_buff *skb)
 {
 	const struct sock *sk = skb_to_full_sk(skb);
 
-	return sk && rcu_access_pointer(sk->sk_policy[XFRM_POLICY_OUT]);
+	return sk && sk_fullsock(sk) &&
+	       rcu_access_pointer(sk->sk_policy[XFRM_POLICY_OUT]);
 }
 
 /*
@@ -50,7 +53,7 @@ static bool oxfrm_hook_sock_bypass(const struct sk_buff *skb)
  * (strongSwan's ESP): nested bundles count in XfrmOutBundleGenError.
  */
 static unsigned int oxfrm_hook_protect(struct oxfrm_net *on,
-				       struct sk_buff *skb,
+				       struct sk_buff *skb, unsigned int hook,
 				       const struct oxfrm_policy *pol,
 				       const struct oxfrm_flow *fl)
 {
@@ -73,6 +76,9 @@ static unsigned int oxfrm_hook_protect(struct oxfrm_net *on,
 		}
 		return NF_DROP;
 	}
+	/* What ip_forward_finish() would have done before sending it on. */
+	if (hook == NF_INET_FORWARD)
+		skb_clear_tstamp(skb);
 	oxfrm_output(on, skb, x, fl->family);
 	return NF_STOLEN;
 }
@@ -88,20 +94,27 @@ static unsigned int oxfrm_hook(void *priv, struct sk_buff *skb,
 
 	if (oxfrm_hook_transformed(skb, family))
 		return NF_ACCEPT;
+	/* Loopback and disable_xfrm devices: no policy applies. */
+	if (skb_dst(skb) && (skb_dst(skb)->flags & DST_NOXFRM))
+		return NF_ACCEPT;
 	if (!READ_ONCE(on->spd->count[XFRM_POLICY_OUT]) &&
 	    oxfrm_policy_default(on, XFRM_POLICY_OUT) != XFRM_USERPOLICY_BLOCK)
 		return NF_ACCEPT;
 	if (state->hook == NF_INET_LOCAL_OUT && oxfrm_hook_sock_bypass(skb))
 		return NF_ACCEPT;
-	if (oxfrm_flow_decode(skb, family, &fl))
-		return NF_ACCEPT;
-	fl.oif = state->out ? state->out->ifindex : 0;
+	/* What cannot be classified cannot be let past the policies. */
+	if (oxfrm_flow_decode(skb, family, &fl)) {
+		if (state->hook == NF_INET_FORWARD)
+			OXFRM_INC_STATS(state->net, LINUX_MIB_XFRMFWDHDRERROR);
+		return NF_DROP;
+	}
+	fl.oif = state->out->ifindex;
 	fl.mark = skb->mark;
 
 	pol = oxfrm_spd_lookup(on->spd, XFRM_POLICY_OUT, &fl);
 	if (!pol) {
 		if (oxfrm_policy_default(on, XFRM_POLICY_OUT) ==
-		    XFRM_USERPOLICY_BLOCK && !(state->out->flags & IFF_LOOPBACK))
+		    XFRM_USERPOLICY_BLOCK)
 			return NF_DROP;
 		return NF_ACCEPT;
 	}
@@ -112,7 +125,7 @@ static unsigned int oxfrm_hook(void *priv, struct sk_buff *skb,
 	} else if (!pol->nr_tmpls) {
 		verdict = NF_ACCEPT;
 	} else {
-		verdict = oxfrm_hook_protect(on, skb, pol, &fl);
+		verdict = oxfrm_hook_protect(on, skb, state->hook, pol, &fl);
 	}
 	oxfrm_policy_put(pol);
 	return verdict;

@@ -229,6 +229,8 @@ static void oxfrm_output_done(struct sk_buff *skb, int err)
 	} else {
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		IP6CB(skb)->flags |= IP6SKB_XFRM_TRANSFORMED;
+		/* As xfrm6_prepare_output(): this host may fragment its ESP. */
+		skb->ignore_df = 1;
 		skb->protocol = htons(ETH_P_IPV6);
 		ip6_local_out(net, skb->sk, skb);
 	}
@@ -257,7 +259,8 @@ static int oxfrm_output_prepare(struct oxfrm_state *x, struct sk_buff *skb,
 			return IPPROTO_IPIP;
 		}
 		cb->dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
-		cb->df = htons(IP_DF);
+		/* Small IPv6 packets must get through: the outer may fragment. */
+		cb->df = skb->len <= IPV6_MIN_MTU ? 0 : htons(IP_DF);
 		memcpy(cb->flow_lbl, ipv6_hdr(skb)->flow_lbl,
 		       sizeof(cb->flow_lbl));
 		return IPPROTO_IPV6;
@@ -322,6 +325,14 @@ static void oxfrm_output_one(struct oxfrm_net *on, struct sk_buff *skb,
 		goto drop;
 	}
 	mtu = oxfrm_output_inner_mtu(x, dst_mtu(dst));
+	/*
+	 * IPv6 needs 1280 bytes end to end: below that, the ESP packet is
+	 * fragmented instead (xfrm6_tunnel_check_size()).
+	 */
+	if (family == AF_INET6 && mtu < IPV6_MIN_MTU) {
+		mtu = IPV6_MIN_MTU;
+		skb->ignore_df = 1;
+	}
 	if (skb->len > mtu && oxfrm_output_own_pmtu(x, skb, family) &&
 	    oxfrm_output_too_big(skb, family, mtu)) {
 		dst_release(dst);

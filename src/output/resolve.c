@@ -112,8 +112,9 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 			*acquiring = true;
 			continue;
 		}
+		/* ESP in UDP is not sent yet: such an SA cannot serve. */
 		if (READ_ONCE(x->dead) || READ_ONCE(x->expired) ||
-		    !oxfrm_output_sel_match(x, fl))
+		    x->has_encap || !oxfrm_output_sel_match(x, fl))
 			continue;
 		if (oxfrm_output_better(x, best))
 			best = x;
@@ -153,14 +154,16 @@ static void oxfrm_output_tempsel(struct xfrm_selector *sel,
  * Asks the key manager for an SA of @t and links a larval state for the
  * question, unless one appeared meanwhile. -EAGAIN: asked (or already
  * being asked); -ESRCH: no key manager listens, as in the stock kernel,
- * which then keeps no larval state either.
+ * which then keeps no larval state either; 0: a valid SA appeared, in
+ * *@found with a reference.
  */
 static int oxfrm_output_acquire(struct oxfrm_net *on,
 				const struct oxfrm_policy *pol,
 				const struct xfrm_user_tmpl *t,
 				const struct oxfrm_flow *fl,
 				const xfrm_address_t *daddr,
-				const xfrm_address_t *saddr)
+				const xfrm_address_t *saddr,
+				struct oxfrm_state **found)
 {
 	struct oxfrm_sad *sad = on->sad;
 	struct oxfrm_state *x, *y;
@@ -168,6 +171,9 @@ static int oxfrm_output_acquire(struct oxfrm_net *on,
 	bool acquiring;
 	int expires, err;
 
+	/* Nobody to ask (km_is_alive()): spare the state and the message. */
+	if (!oxfrm_nl_has_listeners(on, XFRMNLGRP_ACQUIRE))
+		return -ESRCH;
 	x = oxfrm_state_alloc(sad, GFP_ATOMIC);
 	if (!x)
 		return -ENOMEM;
@@ -187,10 +193,10 @@ static int oxfrm_output_acquire(struct oxfrm_net *on,
 	y = oxfrm_output_lookup(sad, t, pol, fl, daddr, saddr, &acquiring);
 	if (y || acquiring) {
 		spin_unlock_bh(&sad->lock);
-		if (y)
-			oxfrm_state_put(y);
 		oxfrm_state_put(x);
-		return -EAGAIN;
+		/* An SA arrived meanwhile: the packet takes it. */
+		*found = y;
+		return y ? 0 : -EAGAIN;
 	}
 	id.daddr = *daddr;
 	id.spi = t->id.spi;
@@ -231,7 +237,10 @@ struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
 				&acquiring);
 	if (x)
 		return x;
-	*err = acquiring ? -EAGAIN :
-		oxfrm_output_acquire(on, pol, t, fl, &daddr, &saddr);
-	return NULL;
+	if (acquiring) {
+		*err = -EAGAIN;
+		return NULL;
+	}
+	*err = oxfrm_output_acquire(on, pol, t, fl, &daddr, &saddr, &x);
+	return x;
 }

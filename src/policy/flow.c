@@ -51,7 +51,7 @@ static void oxfrm_flow_ports(const struct sk_buff *skb, int off,
 
 /*
  * The flow of the IPv4 or IPv6 packet at @skb's network header; 0, or
- * -EINVAL when its headers do not fit. The interface and mark are the
+ * -EINVAL when its fixed header does not fit. The interface and mark are the
  * caller's to set.
  */
 int oxfrm_flow_decode(const struct sk_buff *skb, u16 family,
@@ -89,12 +89,15 @@ int oxfrm_flow_decode(const struct sk_buff *skb, u16 family,
 		fl->daddr.in6 = ip6h->daddr;
 		nexthdr = ip6h->nexthdr;
 	}
+	/*
+	 * As decode_session6(): the protocol is where parsing stopped, even
+	 * when the chain ends early (no next header, a truncated header);
+	 * ports only from a complete first fragment.
+	 */
 	off = ipv6_skip_exthdr(skb, off + sizeof(struct ipv6hdr), &nexthdr,
 			       &frag_off);
-	if (off < 0)
-		return -EINVAL;
 	fl->proto = nexthdr;
-	if (!frag_off)
+	if (off >= 0 && !frag_off)
 		oxfrm_flow_ports(skb, off, fl);
 	return 0;
 }
