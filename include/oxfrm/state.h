@@ -214,6 +214,12 @@ void oxfrm_sad_walk_done(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w);
 bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto);
 void oxfrm_state_put(struct oxfrm_state *x);
 
+/* @mark with the SA's output mark (XFRMA_SET_MARK) applied to it. */
+static inline u32 oxfrm_state_smark(const struct oxfrm_state *x, u32 mark)
+{
+	return (mark & ~x->smark.m) | (x->smark.v & x->smark.m);
+}
+
 static inline void oxfrm_state_hold(struct oxfrm_state *x)
 {
 	refcount_inc(&x->refcnt);

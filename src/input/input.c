@@ -110,7 +110,7 @@ static void oxfrm_input_resume(struct sk_buff *skb, int err)
 		mib = LINUX_MIB_XFRMINSTATEMODEERROR;
 		goto drop;
 	}
-	skb->mark = (skb->mark & ~x->smark.m) | (x->smark.v & x->smark.m);
+	skb->mark = oxfrm_state_smark(x, skb->mark);
 	mib = oxfrm_input_policy_check(oxfrm_pernet(net), skb, family, &x, 1);
 	if (mib)
 		goto drop;

@@ -143,18 +143,15 @@ static bool oxfrm_output_too_big(struct sk_buff *skb, u16 family,
  * ESP packets'. Those packets are fragmented instead (ignore_df).
  */
 static bool oxfrm_output_own_pmtu(const struct oxfrm_state *x,
-				  struct sk_buff *skb, u16 family)
+				  const struct sk_buff *skb, u16 family)
 {
 	if (x->mode == XFRM_MODE_TRANSPORT)
-		goto shared;
+		return false;
 	if (family != x->family)
 		return true;
-	if (family == AF_INET ? ip_hdr(skb)->daddr != x->daddr.a4 :
-	    !ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &x->daddr.in6))
-		return true;
-shared:
-	skb->ignore_df = 1;
-	return false;
+	if (family == AF_INET)
+		return ip_hdr(skb)->daddr != x->daddr.a4;
+	return !ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &x->daddr.in6);
 }
 
 /* The outer header, once ESP is in place at skb->data (tunnel mode). */
@@ -318,7 +315,7 @@ static void oxfrm_output_one(struct oxfrm_net *on, struct sk_buff *skb,
 	unsigned int mtu;
 	int mib, err;
 
-	skb->mark = (skb->mark & ~x->smark.m) | (x->smark.v & x->smark.m);
+	skb->mark = oxfrm_state_smark(x, skb->mark);
 	dst = oxfrm_output_route(on->net, x, skb->mark);
 	if (IS_ERR(dst)) {
 		mib = LINUX_MIB_XFRMOUTBUNDLEGENERROR;
@@ -333,12 +330,15 @@ static void oxfrm_output_one(struct oxfrm_net *on, struct sk_buff *skb,
 		mtu = IPV6_MIN_MTU;
 		skb->ignore_df = 1;
 	}
-	if (skb->len > mtu && oxfrm_output_own_pmtu(x, skb, family) &&
-	    oxfrm_output_too_big(skb, family, mtu)) {
-		dst_release(dst);
-		kfree_skb(skb);
-		oxfrm_state_put(x);
-		return;
+	if (skb->len > mtu) {
+		if (!oxfrm_output_own_pmtu(x, skb, family)) {
+			skb->ignore_df = 1;
+		} else if (oxfrm_output_too_big(skb, family, mtu)) {
+			dst_release(dst);
+			kfree_skb(skb);
+			oxfrm_state_put(x);
+			return;
+		}
 	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
 		dst_release(dst);

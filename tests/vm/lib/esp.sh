@@ -15,6 +15,7 @@
 # esp_flush                    removes every SA and policy
 # esp_addr HOST ROLE FAMILY    prints an address (ROLE outer|inner)
 # esp_errors NS                the counters of NS that are not zero
+# esp_no_errors NAME           fails NAME unless a's and b's counters are all 0
 #
 # K16, K20, K32: keys of those many bytes for the tests' SAs.
 
@@ -24,6 +25,14 @@ K32=0x20272e353c434a51585f666d747b828990979ea5acb3bac1c8cfd6dde4ebf2f9
 
 esp_errors() {
 	ip netns exec "$1" awk '$2 != 0 { print }' /proc/net/oxfrm_stat
+}
+
+esp_no_errors() {
+	local ns
+	for ns in a b; do
+		[ -z "$(esp_errors $ns)" ] ||
+			fail "$1: counters in $ns: $(esp_errors $ns)"
+	done
 }
 
 esp_topology() {
