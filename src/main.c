@@ -62,11 +62,16 @@ static int __net_init oxfrm_net_init(struct net *net)
 	err = oxfrm_output_net_init(on);
 	if (err)
 		goto err_spd;
-	err = oxfrm_netlink_net_init(on);
+	err = oxfrm_input_net_init(on);
 	if (err)
 		goto err_output;
+	err = oxfrm_netlink_net_init(on);
+	if (err)
+		goto err_input;
 	return 0;
 
+err_input:
+	oxfrm_input_net_exit(on);
 err_output:
 	oxfrm_output_net_exit(on);
 err_spd:
@@ -91,6 +96,7 @@ static void __net_exit oxfrm_net_exit(struct net *net)
 	struct oxfrm_net *on = oxfrm_pernet(net);
 
 	oxfrm_netlink_net_exit(on);
+	oxfrm_input_net_exit(on);
 	oxfrm_output_net_exit(on);
 	oxfrm_spd_net_exit(on);
 	oxfrm_state_net_exit(on);
@@ -126,9 +132,12 @@ static int __init oxfrm_init(void)
 	 * may fail after that. Until the namespaces are ready, the handlers
 	 * drop what they receive.
 	 */
-	err = oxfrm_state_init();
+	err = oxfrm_input_init();
 	if (err)
 		return err;
+	err = oxfrm_state_init();
+	if (err)
+		goto err_state;
 	err = oxfrm_proto_init();
 	if (err)
 		goto err_proto;
@@ -146,6 +155,8 @@ err_pernet:
 	oxfrm_proto_exit();
 err_proto:
 	oxfrm_state_exit();
+err_state:
+	oxfrm_input_exit();
 	return err;
 }
 
@@ -156,6 +167,7 @@ static void __exit oxfrm_exit(void)
 	oxfrm_proto_exit();
 	unregister_pernet_subsys(&oxfrm_net_ops);
 	oxfrm_state_exit();
+	oxfrm_input_exit();
 	pr_info("unloaded\n");
 }
 

@@ -29,6 +29,46 @@
 
 static bool oxfrm_input_ready __read_mostly;
 
+/*
+ * What a decrypted packet carries back up the stack: a sec_path, as the
+ * stock kernel's packets do (guard.c lets it pass; nftables' "meta secpath"
+ * and iptables' policy match see IPsec), holding one kernel xfrm_state.
+ * The kernel's own policy checks read the sec_path's last state, so it
+ * cannot be empty; this one is a transport-mode state with an empty
+ * selector, which every such check accepts. It is never in the kernel's
+ * SAD, and the kernel frees it once the last packet lets go of it.
+ */
+static struct xfrm_state *oxfrm_input_marker;
+
+int oxfrm_input_init(void)
+{
+	oxfrm_input_marker = xfrm_state_alloc(&init_net);
+	if (!oxfrm_input_marker)
+		return -ENOMEM;
+	oxfrm_input_marker->props.mode = XFRM_MODE_TRANSPORT;
+	oxfrm_input_marker->km.state = XFRM_STATE_DEAD;
+	return 0;
+}
+
+void oxfrm_input_exit(void)
+{
+	xfrm_state_put(oxfrm_input_marker);
+}
+
+/* Marks @skb as decrypted: 0, or the counter its drop counts in. */
+static int oxfrm_input_mark(struct sk_buff *skb)
+{
+	struct sec_path *sp = secpath_set(skb);
+
+	if (!sp)
+		return LINUX_MIB_XFRMINERROR;
+	if (sp->len == XFRM_MAX_DEPTH)
+		return LINUX_MIB_XFRMINBUFFERERROR;
+	xfrm_state_hold(oxfrm_input_marker);
+	sp->xvec[sp->len++] = oxfrm_input_marker;
+	return 0;
+}
+
 /* Called once every namespace has its oxfrm state. */
 void oxfrm_input_enable(void)
 {
@@ -115,6 +155,9 @@ static void oxfrm_input_resume(struct sk_buff *skb, int err)
 	if (mib)
 		goto drop;
 
+	mib = oxfrm_input_mark(skb);
+	if (mib)
+		goto drop;
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));

@@ -4,8 +4,8 @@
  * packet: the SA that carried it must cover its inner flow (the SA's
  * selector), and satisfy the templates of the best IN policy (FWD for a
  * packet this host forwards). Run in oxfrm_input() right after
- * decapsulation, before the packet goes back up the stack: oxfrm attaches
- * no sec_path that the socket layer could check later.
+ * decapsulation, before the packet goes back up the stack. Packets that
+ * arrive in the clear meet the same policies in guard.c.
  */
 
 #include <linux/inetdevice.h>
@@ -85,35 +85,18 @@ static bool oxfrm_tmpls_accept(const struct oxfrm_policy *pol,
 }
 
 /*
- * Checks the packet at @skb's network header (inner, of @family), which
- * the SAs @xs[0..@n) carried. Returns 0 to deliver it, or the counter
- * (LINUX_MIB_XFRMIN*) that its drop counts in.
+ * The verdict of the best @dir policy on flow @fl, which the SAs
+ * @xs[0..@n) carried (none: a packet that came in the clear). Returns 0
+ * to let it pass, or the counter (LINUX_MIB_XFRMIN*) its drop counts in.
  */
-int oxfrm_input_policy_check(struct oxfrm_net *on, struct sk_buff *skb,
-			     u16 family, struct oxfrm_state **xs, int n)
+int oxfrm_input_policy_verdict(struct oxfrm_net *on,
+			       const struct oxfrm_flow *fl, u8 dir,
+			       struct oxfrm_state **xs, int n)
 {
-	struct xfrm_selector sel;
 	struct oxfrm_policy *pol;
-	struct oxfrm_flow fl;
 	int i, mib = 0;
-	u8 dir;
 
-	if (oxfrm_flow_decode(skb, family, &fl))
-		return LINUX_MIB_XFRMINHDRERROR;
-	fl.oif = skb->dev->ifindex;
-	fl.mark = skb->mark;
-
-	/* Each SA's selector names the traffic it may carry, any family. */
-	for (i = 0; i < n; i++) {
-		sel = xs[i]->sel;
-		sel.family = family;
-		if (!oxfrm_selector_match(&sel, &fl))
-			return LINUX_MIB_XFRMINSTATEMISMATCH;
-	}
-
-	dir = oxfrm_input_is_local(on->net, &fl) ? XFRM_POLICY_IN :
-						   XFRM_POLICY_FWD;
-	pol = oxfrm_spd_lookup(on->spd, dir, &fl);
+	pol = oxfrm_spd_lookup(on->spd, dir, fl);
 	if (!pol) {
 		if (oxfrm_policy_default(on, dir) == XFRM_USERPOLICY_BLOCK)
 			return LINUX_MIB_XFRMINNOPOLS;
@@ -129,4 +112,34 @@ int oxfrm_input_policy_check(struct oxfrm_net *on, struct sk_buff *skb,
 		mib = LINUX_MIB_XFRMINTMPLMISMATCH;
 	oxfrm_policy_put(pol);
 	return mib;
+}
+
+/*
+ * Checks the packet at @skb's network header (inner, of @family), which
+ * the SAs @xs[0..@n) carried. Returns 0 to deliver it, or the counter
+ * (LINUX_MIB_XFRMIN*) that its drop counts in.
+ */
+int oxfrm_input_policy_check(struct oxfrm_net *on, struct sk_buff *skb,
+			     u16 family, struct oxfrm_state **xs, int n)
+{
+	struct xfrm_selector sel;
+	struct oxfrm_flow fl;
+	int i;
+
+	if (oxfrm_flow_decode(skb, family, &fl))
+		return LINUX_MIB_XFRMINHDRERROR;
+	fl.oif = skb->dev->ifindex;
+	fl.mark = skb->mark;
+
+	/* Each SA's selector names the traffic it may carry, any family. */
+	for (i = 0; i < n; i++) {
+		sel = xs[i]->sel;
+		sel.family = family;
+		if (!oxfrm_selector_match(&sel, &fl))
+			return LINUX_MIB_XFRMINSTATEMISMATCH;
+	}
+	return oxfrm_input_policy_verdict(on, &fl,
+					  oxfrm_input_is_local(on->net, &fl) ?
+					  XFRM_POLICY_IN : XFRM_POLICY_FWD,
+					  xs, n);
 }

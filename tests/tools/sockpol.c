@@ -5,14 +5,16 @@
  * and optionally send a datagram through the socket.
  *
  *   sockpol [-6] [-o ip|ipv6] -d DIR -a ACTION [-p PREFIXLEN] [-l OPTLEN]
- *           [-t MODE [-O]] [-s] [-w SECONDS]
+ *           [-t MODE [-O]] [-s] [-r PORT] [-w SECONDS]
  *
  * DIR: in, out, fwd or a number; ACTION: allow, block or a number; -t adds
  * one ESP template of MODE (transport, tunnel or a number), -O marks it
  * optional; -l truncates the option; -s sends one UDP datagram to port 9
- * of the loopback address; -w keeps the socket (and its policy) open
- * SECONDS before exiting. Prints "setsockopt: ok" or the error, and with
- * -s "sendto: ok" or the error.
+ * of the loopback address; -r binds the socket to PORT (any address) and
+ * waits up to -w SECONDS for one datagram, printing "received N bytes" or
+ * "received nothing"; without -r, -w keeps the socket (and its policy)
+ * open SECONDS before exiting. Prints "setsockopt: ok" or the error, and
+ * with -s "sendto: ok" or the error.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #ifndef IP_XFRM_POLICY
@@ -42,6 +45,39 @@ static int named(const char *s, const char *const *names, int n)
 	return atoi(s);
 }
 
+/* Binds @fd to @port and waits @wait seconds for one datagram. */
+static int receive(int fd, int family, int port, int wait)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct timeval tv = { .tv_sec = wait ? wait : 5 };
+	socklen_t slen = sizeof(struct sockaddr_in);
+	char buf[2048];
+	ssize_t n;
+
+	if (family == AF_INET) {
+		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_port = htons(port);
+	} else {
+		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+		slen = sizeof(struct sockaddr_in6);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, slen) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+		perror("sockpol: bind");
+		return 1;
+	}
+	printf("listening\n");
+	fflush(stdout);
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		printf("received nothing\n");
+	else
+		printf("received %zd bytes\n", n);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const dirs[] = { "in", "out", "fwd" };
@@ -53,9 +89,9 @@ int main(int argc, char **argv)
 	} pol;
 	int family = AF_INET, level = -1, opt, fd, c, send = 0, tmpl = -1;
 	int optional = 0, prefix = 0, optlen = -1;
-	int dir = 1, action = 0, wait = 0;
+	int dir = 1, action = 0, wait = 0, port = 0;
 
-	while ((c = getopt(argc, argv, "6o:d:a:p:l:t:Osw:")) != -1) {
+	while ((c = getopt(argc, argv, "6o:d:a:p:l:t:Osr:w:")) != -1) {
 		switch (c) {
 		case '6': family = AF_INET6; break;
 		case 'o': level = !strcmp(optarg, "ip") ? IPPROTO_IP : IPPROTO_IPV6; break;
@@ -66,6 +102,7 @@ int main(int argc, char **argv)
 		case 't': tmpl = named(optarg, modes, 2); break;
 		case 'O': optional = 1; break;
 		case 's': send = 1; break;
+		case 'r': port = atoi(optarg); break;
 		case 'w': wait = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: see tests/tools/sockpol.c\n");
@@ -132,6 +169,8 @@ int main(int argc, char **argv)
 			printf("sendto: ok\n");
 	}
 	fflush(stdout);
+	if (port)
+		return receive(fd, family, port, wait);
 	if (wait)
 		sleep(wait);
 	close(fd);

@@ -24,31 +24,6 @@
 
 GCM="aead rfc4106(gcm(aes)) $K20 128"
 
-snapshot() {
-	ip netns exec "$1" cat /proc/net/oxfrm_stat
-}
-
-# moved BEFORE AFTER: "Name=delta" for each counter that changed.
-moved() {
-	awk 'NR == FNR { a[$1] = $2; next }
-		$2 != a[$1] { printf "%s%s=%d", sep, $1, $2 - a[$1]; sep = " " }' \
-		<(echo "$1") <(echo "$2")
-}
-
-# provoke NS "COUNTER=N ..." CMD...: runs CMD; then exactly those counters
-# of NS moved, by those amounts.
-provoke() {
-	local ns=$1 want=$2 before after moved
-	shift 2
-	before=$(snapshot "$ns")
-	"$@" >/dev/null 2>&1
-	sleep 0.5
-	after=$(snapshot "$ns")
-	moved=$(moved "$before" "$after")
-	echo "$want: ${moved:-nothing moved}"
-	[ "$moved" = "$want" ] || fail "after '$*' in $ns: moved '$moved', want '$want'"
-}
-
 in_a() { ip netns exec a "$@"; }
 in_b() { ip netns exec b "$@"; }
 

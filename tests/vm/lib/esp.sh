@@ -16,6 +16,9 @@
 # esp_addr HOST ROLE FAMILY    prints an address (ROLE outer|inner)
 # esp_errors NS                the counters of NS that are not zero
 # esp_no_errors NAME           fails NAME unless a's and b's counters are all 0
+# provoke NS "COUNTER=N ..." CMD...
+#                              runs CMD; fails unless exactly those counters
+#                              of NS moved, by those amounts
 #
 # K16, K20, K32: keys of those many bytes for the tests' SAs.
 
@@ -131,4 +134,29 @@ esp_flush() {
 		ip netns exec $ns ip xfrm state flush
 		ip netns exec $ns ip xfrm policy flush
 	done
+}
+
+snapshot() {
+	ip netns exec "$1" cat /proc/net/oxfrm_stat
+}
+
+# moved BEFORE AFTER: "Name=delta" for each counter that changed.
+moved() {
+	awk 'NR == FNR { a[$1] = $2; next }
+		$2 != a[$1] { printf "%s%s=%d", sep, $1, $2 - a[$1]; sep = " " }' \
+		<(echo "$1") <(echo "$2")
+}
+
+# provoke NS "COUNTER=N ..." CMD...: runs CMD; then exactly those counters
+# of NS moved, by those amounts.
+provoke() {
+	local ns=$1 want=$2 before after moved
+	shift 2
+	before=$(snapshot "$ns")
+	"$@" >/dev/null 2>&1
+	sleep 0.5
+	after=$(snapshot "$ns")
+	moved=$(moved "$before" "$after")
+	echo "$want: ${moved:-nothing moved}"
+	[ "$moved" = "$want" ] || fail "after '$*' in $ns: moved '$moved', want '$want'"
 }

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packets that arrive in the clear meet the IN and FWD policies too: a
+ * policy that wants ESP refuses them, a block policy and a blocking
+ * default drop them. The stock kernel checks them where it delivers them
+ * (each protocol's xfrm4/6_policy_check()) and where it forwards them
+ * (ip_forward()); oxfrm checks them in netfilter hooks at the same
+ * places: last at LOCAL_IN, first at FORWARD.
+ *
+ * Passed untouched: what oxfrm decrypted (it carries a sec_path, and met
+ * its policy in oxfrm_input()); ESP itself, whose SA lookup is its check;
+ * devices with disable_policy; packets for sockets that carry their own
+ * IN policy (strongSwan's IKE sockets: the kernel enforces that one).
+ */
+
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/udp.h>
+#include <net/xfrm.h>
+#include <oxfrm/input.h>
+#include <oxfrm/mib.h>
+#include <oxfrm/policy.h>
+
+static bool oxfrm_guard_sk_has_policy(const struct sock *sk)
+{
+	return sk && sk_fullsock(sk) &&
+	       rcu_access_pointer(sk->sk_policy[XFRM_POLICY_IN]);
+}
+
+/*
+ * Whether the socket the packet is for has a policy of its own: the one
+ * early demux found, else the UDP socket its ports name.
+ */
+static bool oxfrm_guard_sock_bypass(struct sk_buff *skb,
+				    const struct oxfrm_flow *fl)
+{
+	struct sock *sk;
+	bool bypass;
+
+	if (skb->sk)
+		return oxfrm_guard_sk_has_policy(skb_to_full_sk(skb));
+	if (fl->proto != IPPROTO_UDP)
+		return false;
+	if (fl->family == AF_INET)
+		sk = udp4_lib_lookup(dev_net(skb->dev), fl->saddr.a4, fl->sport,
+				     fl->daddr.a4, fl->dport,
+				     skb->dev->ifindex);
+	else
+		sk = udp6_lib_lookup(dev_net(skb->dev), &fl->saddr.in6,
+				     fl->sport, &fl->daddr.in6, fl->dport,
+				     skb->dev->ifindex);
+	if (!sk)
+		return false;
+	bypass = oxfrm_guard_sk_has_policy(sk);
+	sock_put(sk);
+	return bypass;
+}
+
+/* disable_policy on the receiving device (__xfrm_check_dev_nopolicy()). */
+static bool oxfrm_guard_dev_nopolicy(const struct sk_buff *skb, u16 family)
+{
+	if (family == AF_INET)
+		return IPCB(skb)->flags & IPSKB_NOPOLICY;
+	return skb_dst(skb) && (skb_dst(skb)->flags & DST_NOPOLICY);
+}
+
+static unsigned int oxfrm_guard(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+	u8 dir = state->hook == NF_INET_LOCAL_IN ? XFRM_POLICY_IN :
+						   XFRM_POLICY_FWD;
+	struct oxfrm_net *on = oxfrm_pernet(state->net);
+	struct oxfrm_flow fl;
+	int mib;
+
+	if (secpath_exists(skb))
+		return NF_ACCEPT;
+	if (!READ_ONCE(on->spd->count[dir]) &&
+	    oxfrm_policy_default(on, dir) != XFRM_USERPOLICY_BLOCK)
+		return NF_ACCEPT;
+	if (oxfrm_guard_dev_nopolicy(skb, family))
+		return NF_ACCEPT;
+	if (oxfrm_flow_decode(skb, family, &fl)) {
+		OXFRM_INC_STATS(state->net, dir == XFRM_POLICY_IN ?
+				LINUX_MIB_XFRMINHDRERROR :
+				LINUX_MIB_XFRMFWDHDRERROR);
+		return NF_DROP;
+	}
+	/* ESP has its check in its SA lookup (the stock no_policy flag). */
+	if (fl.proto == IPPROTO_ESP && dir == XFRM_POLICY_IN)
+		return NF_ACCEPT;
+	fl.oif = state->in->ifindex;
+	fl.mark = skb->mark;
+
+	mib = oxfrm_input_policy_verdict(on, &fl, dir, NULL, 0);
+	if (!mib)
+		return NF_ACCEPT;
+	if (dir == XFRM_POLICY_IN && oxfrm_guard_sock_bypass(skb, &fl))
+		return NF_ACCEPT;
+	OXFRM_INC_STATS(state->net, mib);
+	return NF_DROP;
+}
+
+static const struct nf_hook_ops oxfrm_guard_ops[] = {
+	{
+		.hook = oxfrm_guard,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_LAST,
+	}, {
+		.hook = oxfrm_guard,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP_PRI_FIRST,
+	}, {
+		.hook = oxfrm_guard,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_LAST,
+	}, {
+		.hook = oxfrm_guard,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP6_PRI_FIRST,
+	},
+};
+
+int oxfrm_input_net_init(struct oxfrm_net *on)
+{
+	return nf_register_net_hooks(on->net, oxfrm_guard_ops,
+				     ARRAY_SIZE(oxfrm_guard_ops));
+}
+
+void oxfrm_input_net_exit(struct oxfrm_net *on)
+{
+	nf_unregister_net_hooks(on->net, oxfrm_guard_ops,
+				ARRAY_SIZE(oxfrm_guard_ops));
+}

@@ -1,0 +1,102 @@
+#!/bin/bash
+# Packets that arrive in the clear where an IN or FWD policy wants ESP:
+# dropped and counted as the stock kernel counts them (XfrmInTmplMismatch;
+# XfrmInPolBlock for a block policy; XfrmInNoPols for a blocking default),
+# for IPv4 and IPv6, delivered and forwarded. Optional templates let them
+# pass; so do sockets with an IN policy of their own (strongSwan's IKE
+# sockets), and not sockets with only an OUT policy. Decrypted packets
+# still pass the same policies.
+#
+# b sends in the clear to a (no policy on b); c sits behind a, which
+# forwards between b and c.
+# timeout: 300
+. /oxfrm/tests/vm/lib/lib.sh
+. /oxfrm/tests/vm/lib/esp.sh
+
+in_a() { ip netns exec a "$@"; }
+in_b() { ip netns exec b "$@"; }
+
+# ping_ok FAMILY SRC DST: b reaches DST.
+ping_ok() {
+	in_b ping -"$1" -c 2 -W 2 -I "$2" "$3" >/dev/null || fail "ping -$1 $2 -> $3 failed"
+}
+
+# tmpl FAMILY: the tunnel template of b -> a.
+tmpl() {
+	echo "tmpl src $(esp_addr b outer "$1") dst $(esp_addr a outer "$1") proto esp reqid 1 mode tunnel"
+}
+
+oxfrm_load
+esp_topology
+# The inner IPv6 addresses sit on dummy devices, which neighbour
+# discovery does not answer for: each host is told the other's.
+in_b ip -6 neigh replace fd01::1 lladdr "$(in_a cat /sys/class/net/va/address)" dev vb nud permanent
+in_a ip -6 neigh replace fd02::1 lladdr "$(in_b cat /sys/class/net/vb/address)" dev va nud permanent
+
+# c behind a: 10.3.0.0/24 and fd03::/64, a forwarding.
+ip netns add c || fail "netns add c"
+ip link add vac netns a type veth peer name vc netns c || fail "veth c"
+in_a ip link set vac up
+ip netns exec c ip link set vc up
+ip netns exec c ip link set lo up
+in_a ip addr add 10.3.0.254/24 dev vac
+ip netns exec c ip addr add 10.3.0.1/24 dev vc
+in_a ip addr add fd03::fe/64 dev vac nodad
+ip netns exec c ip addr add fd03::1/64 dev vc nodad
+ip netns exec c ip route add default via 10.3.0.254
+ip netns exec c ip -6 route add default via fd03::fe
+in_a sysctl -qw net.ipv4.ip_forward=1
+in_a sysctl -qw net.ipv6.conf.all.forwarding=1
+in_b ip route add 10.3.0.0/24 via 192.0.2.1
+in_b ip -6 route add fd03::/64 via 2001:db8::1
+sleep 1
+
+for f in 4 6; do
+	bi=$(esp_addr b inner $f) ai=$(esp_addr a inner $f) plen=32 ci=10.3.0.1
+	[ $f = 6 ] && plen=128 ci=fd03::1
+	echo "== IPv$f"
+	ping_ok $f "$bi" "$ai"
+	ping_ok $f "$bi" "$ci"
+
+	# shellcheck disable=SC2046
+	in_a ip xfrm policy add src "$bi/$plen" dst "$ai/$plen" dir in $(tmpl $f)
+	provoke a "XfrmInTmplMismatch=3" in_b ping -$f -c 3 -W 1 -I "$bi" "$ai"
+	# shellcheck disable=SC2046
+	in_a ip xfrm policy update src "$bi/$plen" dst "$ai/$plen" dir in $(tmpl $f) level use
+	ping_ok $f "$bi" "$ai"
+	in_a ip xfrm policy update src "$bi/$plen" dst "$ai/$plen" dir in action block
+	provoke a "XfrmInPolBlock=2" in_b ping -$f -c 2 -W 1 -I "$bi" "$ai"
+	in_a ip xfrm policy flush
+
+	# shellcheck disable=SC2046
+	in_a ip xfrm policy add src "$bi/$plen" dst "$ci/$plen" dir fwd $(tmpl $f)
+	provoke a "XfrmInTmplMismatch=2" in_b ping -$f -c 2 -W 1 -I "$bi" "$ci"
+	in_a ip xfrm policy flush
+	ping_ok $f "$bi" "$ci"
+
+	# A blocking default: only sockets with their own IN policy hear b.
+	in_a ip xfrm policy setdefault in block
+	provoke a "XfrmInNoPols=2" in_b ping -$f -c 2 -W 1 -I "$bi" "$ai"
+	six=; [ $f = 6 ] && six=-6
+	in_a sockpol $six -d in -a allow -r 500 -w 4 >/tmp/bypass.out &
+	in_a sockpol $six -d out -a allow -r 501 -w 4 >/tmp/plain.out &
+	sleep 1
+	in_b bash -c "echo ike >/dev/udp/$ai/500; echo ike >/dev/udp/$ai/501"
+	wait
+	cat /tmp/bypass.out /tmp/plain.out
+	grep -q 'received 4 bytes' /tmp/bypass.out || fail "IPv$f: the bypass socket heard nothing"
+	grep -q 'received nothing' /tmp/plain.out || fail "IPv$f: a socket without an IN policy heard b"
+	in_a ip xfrm policy setdefault in accept
+done
+
+# Decrypted packets meet the same policies and pass.
+for f in 4 6; do
+	esp_pair tunnel $f $f 0x2000 aead 'rfc4106(gcm(aes))' $K20 128
+	ping_ok $f "$(esp_addr b inner $f)" "$(esp_addr a inner $f)"
+	esp_flush
+done
+tcl=$(in_a awk '$1 == "XfrmInTmplMismatch" { print $2 }' /proc/net/oxfrm_stat)
+echo "XfrmInTmplMismatch in a: $tcl"
+[ "$tcl" = 10 ] || fail "decrypted packets were refused ($tcl, want 10)"
+ip netns del c
+oxfrm_unload
