@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Transmit path (src/output): the netfilter hooks that catch what the OUT
- * policies want protected, the choice of SA, and the encapsulation and
- * sending of ESP.
+ * policies want protected, the choice of SA, the packets held while an SA
+ * is acquired, and the encapsulation and sending of ESP.
  */
 #ifndef _OXFRM_OUTPUT_H
 #define _OXFRM_OUTPUT_H
@@ -18,6 +18,13 @@ struct xfrm_user_tmpl;
 /* hook.c */
 int oxfrm_output_net_init(struct oxfrm_net *on);
 void oxfrm_output_net_exit(struct oxfrm_net *on);
+void oxfrm_output_resend(struct oxfrm_net *on, struct sk_buff *skb);
+
+/* hold.c */
+void oxfrm_hold_init(struct oxfrm_policy *pol);
+bool oxfrm_hold(struct oxfrm_policy *pol, struct sk_buff *skb);
+void oxfrm_hold_kill(struct oxfrm_policy *pol);
+void oxfrm_hold_move(struct oxfrm_policy *old, struct oxfrm_policy *pol);
 
 /* resolve.c */
 struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,

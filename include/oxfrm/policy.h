@@ -124,6 +124,14 @@ struct oxfrm_spd_walk {
 	bool started;			/* markers: the dump has begun */
 };
 
+/* Packets waiting for an SA (larval_drop = 0): src/output/hold.c. */
+struct oxfrm_hold {
+	struct sk_buff_head skbs;	/* its lock guards the rest */
+	struct timer_list timer;	/* holds a reference while pending */
+	unsigned long timeout;		/* jiffies until the next look */
+	bool resending;			/* the timer is at work */
+};
+
 struct oxfrm_policy {
 	struct oxfrm_spd_walk walk;	/* first: spd->all holds walk entries */
 	struct oxfrm_spd_key key;
@@ -134,6 +142,7 @@ struct oxfrm_policy {
 	refcount_t refcnt;
 	struct oxfrm_spd *spd;
 	struct timer_list timer;	/* lifetimes; holds no reference */
+	struct oxfrm_hold hold;
 	u64 seq;			/* lower wins a priority tie */
 	bool linked;			/* in the SPD; under spd->lock */
 

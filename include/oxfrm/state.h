@@ -22,6 +22,7 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 #include <linux/xfrm.h>
+#include <net/dst_cache.h>
 
 /*
  * The inbound key: what a packet names its SA by, hashed and compared as
@@ -155,6 +156,7 @@ struct oxfrm_state {
 	struct crypto_aead *tfm;
 	u16 header_len;			/* ESP header, IV, outer headers */
 	u16 trailer_len;		/* worst-case padding, trailer, ICV */
+	struct dst_cache dst_cache;	/* the ESP packets' route, mark 0 */
 
 	/* Mutable state of the packet path and the timers, under @lock. */
 	spinlock_t lock;

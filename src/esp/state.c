@@ -173,7 +173,7 @@ int oxfrm_esp_init_state(struct oxfrm_state *x, struct netlink_ext_ack *extack)
 	}
 	x->trailer_len = ALIGN(crypto_aead_blocksize(x->tfm), 4) + 1 +
 			 crypto_aead_authsize(x->tfm);
-	return 0;
+	return dst_cache_init(&x->dst_cache, GFP_KERNEL);
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_esp_init_state);
 
@@ -182,4 +182,5 @@ void oxfrm_esp_destroy_state(struct oxfrm_state *x)
 	if (x->tfm)
 		crypto_free_aead(x->tfm);
 	x->tfm = NULL;
+	dst_cache_destroy(&x->dst_cache);
 }

@@ -47,14 +47,15 @@ static bool oxfrm_hook_sock_bypass(const struct sk_buff *skb)
 }
 
 /*
- * The policy's SA, or the packet goes: while the key manager is asked,
- * dropped (larval_drop) and counted in XfrmOutNoStates; with no key
- * manager at all, counted in XfrmOutPolError. One template per policy
- * (strongSwan's ESP): nested bundles count in XfrmOutBundleGenError.
+ * The policy's SA, or the packet waits or goes: while the key manager is
+ * asked, held on the policy (larval_drop = 0, hold.c) or dropped and
+ * counted in XfrmOutNoStates; with no key manager at all, counted in
+ * XfrmOutPolError. One template per policy (strongSwan's ESP): nested
+ * bundles count in XfrmOutBundleGenError.
  */
 static unsigned int oxfrm_hook_protect(struct oxfrm_net *on,
 				       struct sk_buff *skb, unsigned int hook,
-				       const struct oxfrm_policy *pol,
+				       struct oxfrm_policy *pol,
 				       const struct oxfrm_flow *fl)
 {
 	struct oxfrm_state *x;
@@ -65,15 +66,17 @@ static unsigned int oxfrm_hook_protect(struct oxfrm_net *on,
 		return NF_DROP;
 	}
 	x = oxfrm_output_resolve(on, pol, &pol->tmpls[0], fl, &err);
-	if (!x) {
-		OXFRM_INC_STATS(on->net, err == -EAGAIN ?
-				LINUX_MIB_XFRMOUTNOSTATES :
-				LINUX_MIB_XFRMOUTPOLERROR);
-		/* Larval drop: the packet vanishes; the sender sees no error. */
-		if (err == -EAGAIN) {
-			kfree_skb(skb);
+	if (!x && err == -EAGAIN) {
+		if (!READ_ONCE(on->sysctl.larval_drop) && oxfrm_hold(pol, skb))
 			return NF_STOLEN;
-		}
+		if (READ_ONCE(on->sysctl.larval_drop))
+			OXFRM_INC_STATS(on->net, LINUX_MIB_XFRMOUTNOSTATES);
+		/* Larval drop: the packet vanishes; the sender sees no error. */
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	if (!x) {
+		OXFRM_INC_STATS(on->net, LINUX_MIB_XFRMOUTPOLERROR);
 		return NF_DROP;
 	}
 	/* What ip_forward_finish() would have done before sending it on. */
@@ -83,11 +86,16 @@ static unsigned int oxfrm_hook_protect(struct oxfrm_net *on,
 	return NF_STOLEN;
 }
 
-static unsigned int oxfrm_hook(void *priv, struct sk_buff *skb,
-			       const struct nf_hook_state *state)
+/*
+ * What the OUT policies make of @skb, of @family, at @hook, routed out of
+ * @out: NF_ACCEPT to send it as it is, NF_DROP, or NF_STOLEN (protected,
+ * held or dropped here).
+ */
+static unsigned int oxfrm_hook_verdict(struct oxfrm_net *on,
+				       struct sk_buff *skb, u16 family,
+				       unsigned int hook,
+				       const struct net_device *out)
 {
-	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
-	struct oxfrm_net *on = oxfrm_pernet(state->net);
 	struct oxfrm_policy *pol;
 	struct oxfrm_flow fl;
 	unsigned int verdict;
@@ -100,15 +108,15 @@ static unsigned int oxfrm_hook(void *priv, struct sk_buff *skb,
 	if (!READ_ONCE(on->spd->count[XFRM_POLICY_OUT]) &&
 	    oxfrm_policy_default(on, XFRM_POLICY_OUT) != XFRM_USERPOLICY_BLOCK)
 		return NF_ACCEPT;
-	if (state->hook == NF_INET_LOCAL_OUT && oxfrm_hook_sock_bypass(skb))
+	if (hook == NF_INET_LOCAL_OUT && oxfrm_hook_sock_bypass(skb))
 		return NF_ACCEPT;
 	/* What cannot be classified cannot be let past the policies. */
 	if (oxfrm_flow_decode(skb, family, &fl)) {
-		if (state->hook == NF_INET_FORWARD)
-			OXFRM_INC_STATS(state->net, LINUX_MIB_XFRMFWDHDRERROR);
+		if (hook == NF_INET_FORWARD)
+			OXFRM_INC_STATS(on->net, LINUX_MIB_XFRMFWDHDRERROR);
 		return NF_DROP;
 	}
-	fl.oif = state->out->ifindex;
+	fl.oif = out->ifindex;
 	fl.mark = skb->mark;
 
 	pol = oxfrm_spd_lookup(on->spd, XFRM_POLICY_OUT, &fl);
@@ -120,15 +128,44 @@ static unsigned int oxfrm_hook(void *priv, struct sk_buff *skb,
 	}
 	oxfrm_policy_touch(pol);
 	if (pol->action != XFRM_POLICY_ALLOW) {
-		OXFRM_INC_STATS(state->net, LINUX_MIB_XFRMOUTPOLBLOCK);
+		OXFRM_INC_STATS(on->net, LINUX_MIB_XFRMOUTPOLBLOCK);
 		verdict = NF_DROP;
 	} else if (!pol->nr_tmpls) {
 		verdict = NF_ACCEPT;
 	} else {
-		verdict = oxfrm_hook_protect(on, skb, state->hook, pol, &fl);
+		verdict = oxfrm_hook_protect(on, skb, hook, pol, &fl);
 	}
 	oxfrm_policy_put(pol);
 	return verdict;
+}
+
+static unsigned int oxfrm_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	return oxfrm_hook_verdict(oxfrm_pernet(state->net), skb,
+				  state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6,
+				  state->hook, state->out);
+}
+
+/*
+ * A packet the hold queue kept (routed, its dst held) meets the policies
+ * again: protected now, held again, sent in the clear if a policy says
+ * so by now, or dropped. Consumes @skb.
+ */
+void oxfrm_output_resend(struct oxfrm_net *on, struct sk_buff *skb)
+{
+	u16 family = skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6;
+	unsigned int hook = skb->sk ? NF_INET_LOCAL_OUT : NF_INET_FORWARD;
+
+	switch (oxfrm_hook_verdict(on, skb, family, hook,
+				   skb_dst(skb)->dev)) {
+	case NF_ACCEPT:
+		dst_output(on->net, skb->sk, skb);
+		break;
+	case NF_DROP:
+		kfree_skb(skb);
+		break;
+	}
 }
 
 static const struct nf_hook_ops oxfrm_hook_ops[] = {

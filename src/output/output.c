@@ -81,14 +81,38 @@ static struct dst_entry *oxfrm_output_route6(struct net *net,
 	return dst;
 }
 
-/* The route of the ESP packets of @x; or an ERR_PTR. */
+/*
+ * The route of the ESP packets of @x; or an ERR_PTR. Routes for the common
+ * mark 0 come from the SA's cache, which a routing change or a new PMTU
+ * invalidates (the dst's own check), so one lookup serves many packets.
+ */
 static struct dst_entry *oxfrm_output_route(struct net *net,
-					    const struct oxfrm_state *x,
-					    u32 mark)
+					    struct oxfrm_state *x, u32 mark)
 {
-	if (x->family == AF_INET)
-		return oxfrm_output_route4(net, x, mark);
-	return oxfrm_output_route6(net, x, mark);
+	struct dst_entry *dst;
+
+	if (mark || !x->dst_cache.cache)
+		return x->family == AF_INET ?
+		       oxfrm_output_route4(net, x, mark) :
+		       oxfrm_output_route6(net, x, mark);
+
+	local_bh_disable();
+	dst = dst_cache_get(&x->dst_cache);
+	if (!dst) {
+		if (x->family == AF_INET) {
+			dst = oxfrm_output_route4(net, x, 0);
+			if (!IS_ERR(dst))
+				dst_cache_set_ip4(&x->dst_cache, dst,
+						  x->saddr.a4);
+		} else {
+			dst = oxfrm_output_route6(net, x, 0);
+			if (!IS_ERR(dst))
+				dst_cache_set_ip6(&x->dst_cache, dst,
+						  &x->saddr.in6);
+		}
+	}
+	local_bh_enable();
+	return dst;
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <linux/wait_bit.h>
 #include <net/xfrm.h>
 #include <oxfrm/netlink.h>
+#include <oxfrm/output.h>
 #include <oxfrm/policy.h>
 
 /* Its initial hash masks in a new namespace (8 buckets). */
@@ -29,6 +30,8 @@ static void oxfrm_policy_free(struct oxfrm_policy *pol)
 	struct oxfrm_spd *spd = pol->spd;
 
 	del_timer_sync(&pol->timer);
+	/* Nothing is held by now: the queue's timer held a reference. */
+	WARN_ON_ONCE(!skb_queue_empty(&pol->hold.skbs));
 	kfree(pol);
 	if (atomic_dec_and_test(&spd->nr_policies))
 		wake_up_var(&spd->nr_policies);
@@ -120,6 +123,7 @@ static void __oxfrm_spd_unhash(struct oxfrm_policy *pol)
 	WRITE_ONCE(pol->linked, false);
 	/* A timer callback running now finds it unlinked and stops. */
 	del_timer(&pol->timer);
+	oxfrm_hold_kill(pol);
 }
 
 /*
@@ -203,6 +207,7 @@ struct oxfrm_policy *oxfrm_policy_alloc(struct oxfrm_spd *spd, gfp_t gfp)
 	refcount_set(&pol->refcnt, 1);
 	INIT_LIST_HEAD(&pol->walk.all);
 	timer_setup(&pol->timer, oxfrm_policy_timer, 0);
+	oxfrm_hold_init(pol);
 	pol->spd = spd;
 	atomic_inc(&spd->nr_policies);
 	return pol;
@@ -381,6 +386,8 @@ int oxfrm_spd_insert(struct oxfrm_policy *pol, bool excl)
 
 	oxfrm_policy_hold(pol);
 	WRITE_ONCE(pol->linked, true);
+	if (old)
+		oxfrm_hold_move(old, pol);
 	list_add(&pol->walk.all, &spd->all);
 	spd->count[pol->dir]++;
 	pol->curlft.add_time = ktime_get_real_seconds();
