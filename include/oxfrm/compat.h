@@ -8,6 +8,7 @@
 #define _OXFRM_COMPAT_H
 
 #include <net/net_namespace.h>
+#include <net/udp.h>
 /* 6.5 moved skb_gso_segment() out of netdevice.h. */
 #ifdef OXFRM_HAVE_NET_GSO_H
 #include <net/gso.h>
@@ -22,6 +23,16 @@ oxfrm_register_net_sysctl(struct net *net, const char *path,
 	return register_net_sysctl_sz(net, path, table, n);
 #else
 	return register_net_sysctl(net, path, table);
+#endif
+}
+
+/* 6.2 gave each namespace its UDP socket table (or the shared one). */
+static inline struct udp_table *oxfrm_udp_table(const struct net *net)
+{
+#ifdef OXFRM_HAVE_NETNS_UDP_TABLE
+	return net->ipv4.udp_table;
+#else
+	return &udp_table;
 #endif
 }
 

@@ -20,6 +20,7 @@
 #include <net/ipv6.h>
 #include <net/udp.h>
 #include <net/xfrm.h>
+#include <oxfrm/compat.h>
 #include <oxfrm/input.h>
 #include <oxfrm/mib.h>
 #include <oxfrm/policy.h>
@@ -32,31 +33,29 @@ static bool oxfrm_guard_sk_has_policy(const struct sock *sk)
 
 /*
  * Whether the socket the packet is for has a policy of its own: the one
- * early demux found, else the UDP socket its ports name.
+ * early demux found, else the UDP socket its ports name (under RCU, as
+ * the hook runs).
  */
 static bool oxfrm_guard_sock_bypass(struct sk_buff *skb,
 				    const struct oxfrm_flow *fl)
 {
+	struct net *net = dev_net(skb->dev);
+	int dif = skb->dev->ifindex;
 	struct sock *sk;
-	bool bypass;
 
 	if (skb->sk)
 		return oxfrm_guard_sk_has_policy(skb_to_full_sk(skb));
 	if (fl->proto != IPPROTO_UDP)
 		return false;
 	if (fl->family == AF_INET)
-		sk = udp4_lib_lookup(dev_net(skb->dev), fl->saddr.a4, fl->sport,
-				     fl->daddr.a4, fl->dport,
-				     skb->dev->ifindex);
+		sk = __udp4_lib_lookup(net, fl->saddr.a4, fl->sport,
+				       fl->daddr.a4, fl->dport, dif, 0,
+				       oxfrm_udp_table(net), NULL);
 	else
-		sk = udp6_lib_lookup(dev_net(skb->dev), &fl->saddr.in6,
-				     fl->sport, &fl->daddr.in6, fl->dport,
-				     skb->dev->ifindex);
-	if (!sk)
-		return false;
-	bypass = oxfrm_guard_sk_has_policy(sk);
-	sock_put(sk);
-	return bypass;
+		sk = __udp6_lib_lookup(net, &fl->saddr.in6, fl->sport,
+				       &fl->daddr.in6, fl->dport, dif, 0,
+				       oxfrm_udp_table(net), NULL);
+	return oxfrm_guard_sk_has_policy(sk);
 }
 
 /* disable_policy on the receiving device (__xfrm_check_dev_nopolicy()). */

@@ -78,7 +78,7 @@ static void oxfrm_hold_timer(struct timer_list *t)
 		n = 0;
 	}
 	spin_unlock_bh(&q->skbs.lock);
-	skb_queue_purge(&list);
+	__skb_queue_purge(&list);
 	oxfrm_hold_count(pol, mib, n);
 	oxfrm_policy_put(pol);
 }
@@ -133,7 +133,7 @@ void oxfrm_hold_kill(struct oxfrm_policy *pol)
 	put = del_timer(&q->timer);
 	spin_unlock_bh(&q->skbs.lock);
 	oxfrm_hold_count(pol, LINUX_MIB_XFRMOUTPOLDEAD, skb_queue_len(&list));
-	skb_queue_purge(&list);
+	__skb_queue_purge(&list);
 	if (put)
 		oxfrm_policy_put(pol);
 }
