@@ -117,6 +117,10 @@ void oxfrm_nl_policy_expired(struct oxfrm_net *on,
 			     const struct oxfrm_policy *pol, bool hard,
 			     u32 portid);
 
+/* mapping.c */
+int oxfrm_nl_mapping(struct oxfrm_net *on, const struct oxfrm_state *x,
+		     const xfrm_address_t *new_saddr, __be16 new_sport);
+
 /* acquire.c */
 int oxfrm_nl_acquire(struct oxfrm_net *on, const struct xfrm_id *id,
 		     const xfrm_address_t *saddr,

@@ -170,6 +170,8 @@ struct oxfrm_state {
 	u32 replay_maxage;		/* aevent timer, jiffies */
 	u32 replay_maxdiff;		/* aevent sequence threshold */
 	u32 mapping_maxage;		/* XFRMA_MTIMER_THRESH, seconds */
+	time64_t new_mapping;		/* when the last MAPPING went */
+	__be16 new_mapping_sport;	/* ... and for which port */
 	bool dying;			/* a soft limit passed */
 	bool soft_notify;		/* ... by bytes or packets: timer tells */
 	bool expired;			/* a hard byte or packet limit passed */

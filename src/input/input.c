@@ -24,6 +24,7 @@
 #include <oxfrm/esp.h>
 #include <oxfrm/input.h>
 #include <oxfrm/mib.h>
+#include <oxfrm/natt.h>
 #include <oxfrm/replay.h>
 #include <oxfrm/state.h>
 
@@ -146,6 +147,13 @@ static void oxfrm_input_resume(struct sk_buff *skb, int err)
 	if (mib)
 		goto drop;
 
+	/* ESP in UDP: the UDP header goes with the decapsulation. */
+	if (x->has_encap) {
+		oxfrm_natt_check(x, skb, cb->nhlen);
+		cb->nhlen -= sizeof(struct udphdr);
+		if (x->mode == XFRM_MODE_TRANSPORT)
+			skb->ip_summed = CHECKSUM_UNNECESSARY;
+	}
 	if (oxfrm_input_decap(x, skb, err, cb->nhlen, cb->nhoff, &family)) {
 		mib = LINUX_MIB_XFRMINSTATEMODEERROR;
 		goto drop;

@@ -25,6 +25,7 @@
 #include <oxfrm/compat.h>
 #include <oxfrm/esp.h>
 #include <oxfrm/mib.h>
+#include <oxfrm/natt.h>
 #include <oxfrm/output.h>
 #include <oxfrm/replay.h>
 #include <oxfrm/state.h>
@@ -199,7 +200,7 @@ static void oxfrm_output_tunnel_header(struct oxfrm_state *x,
 		iph->tos = ds;
 		iph->frag_off = x->flags & XFRM_STATE_NOPMTUDISC ? 0 : cb->df;
 		iph->ttl = ip4_dst_hoplimit(dst);
-		iph->protocol = IPPROTO_ESP;
+		iph->protocol = x->has_encap ? IPPROTO_UDP : IPPROTO_ESP;
 		iph->saddr = x->saddr.a4;
 		iph->daddr = x->daddr.a4;
 		ip_select_ident(dev_net(dst->dev), skb, NULL);
@@ -210,7 +211,7 @@ static void oxfrm_output_tunnel_header(struct oxfrm_state *x,
 		ip6h->version = 6;
 		memcpy(ip6h->flow_lbl, cb->flow_lbl, sizeof(ip6h->flow_lbl));
 		ipv6_change_dsfield(ip6h, 0, ds);
-		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->nexthdr = x->has_encap ? IPPROTO_UDP : IPPROTO_ESP;
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
 		ip6h->saddr = x->saddr.in6;
 		ip6h->daddr = x->daddr.in6;
@@ -232,15 +233,21 @@ static void oxfrm_output_done(struct sk_buff *skb, int err)
 		kfree_skb(skb);
 		goto out;
 	}
+	if (x->has_encap)
+		oxfrm_natt_push(x, skb);
 	if (x->mode == XFRM_MODE_TUNNEL) {
 		oxfrm_output_tunnel_header(x, skb);
 	} else {
+		u8 proto = x->has_encap ? IPPROTO_UDP : IPPROTO_ESP;
+
 		__skb_push(skb, cb->hlen);
 		if (x->family == AF_INET)
-			ip_hdr(skb)->protocol = IPPROTO_ESP;
+			ip_hdr(skb)->protocol = proto;
 		else
-			skb_network_header(skb)[cb->nhoff] = IPPROTO_ESP;
+			skb_network_header(skb)[cb->nhoff] = proto;
 	}
+	if (x->has_encap && x->family == AF_INET6)
+		oxfrm_natt_csum6(skb);
 	nf_reset_ct(skb);
 	if (x->family == AF_INET) {
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
@@ -268,7 +275,7 @@ static int oxfrm_output_prepare(struct oxfrm_state *x, struct sk_buff *skb,
 {
 	struct oxfrm_output_cb *cb = oxfrm_output_cb(skb);
 	unsigned int esplen = sizeof(struct ip_esp_hdr) +
-			      crypto_aead_ivsize(x->tfm);
+			      crypto_aead_ivsize(x->tfm) + oxfrm_natt_len(x);
 	int hlen, proto;
 	u8 *prevhdr;
 

@@ -112,9 +112,8 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 			*acquiring = true;
 			continue;
 		}
-		/* ESP in UDP is not sent yet: such an SA cannot serve. */
 		if (READ_ONCE(x->dead) || READ_ONCE(x->expired) ||
-		    x->has_encap || !oxfrm_output_sel_match(x, fl))
+		    !oxfrm_output_sel_match(x, fl))
 			continue;
 		if (oxfrm_output_better(x, best))
 			best = x;

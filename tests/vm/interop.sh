@@ -2,11 +2,11 @@
 # Interoperability on the wire with the stock kernel's XFRM: this guest
 # runs oxfrm (side a), a second guest runs Debian's stock kernel with
 # xfrm_user, esp4 and esp6 (side b, tests/vm/peer/interop.sh); the two are
-# linked by a QEMU socket netdev. Both install the same 26 configurations
+# linked by a QEMU socket netdev. Both install the same 30 configurations
 # with the same `ip xfrm` commands (tests/vm/lib/interop.sh): every
-# algorithm, both modes, both families and their mixes, ESN. For each,
-# pings go a->b and come back b->a, each way as ESP with that
-# configuration's SPI on the link; TCP runs through three of them.
+# algorithm, both modes, both families and their mixes, ESN, ESP in UDP.
+# For each, pings go a->b and come back b->a, each way as ESP (or ESP in
+# UDP) with that configuration's SPI on the link; TCP runs through four.
 # peer: interop
 # timeout: 900
 . /oxfrm/tests/vm/lib/lib.sh
@@ -43,7 +43,7 @@ while read -r name mode outer inner _; do
 		dst=$(interop_addr b inner "$inner" $i)
 	fi
 	cap=$(mktemp)
-	timeout 20 tcpdump -l -n -i "$dev" -c 6 esp >"$cap" 2>/dev/null &
+	timeout 20 tcpdump -l -n -i "$dev" -c 6 "esp or udp port 4500" >"$cap" 2>/dev/null &
 	sleep 0.5
 	out=$(ping -c 3 -i 0.3 -W 3 -I "$src" "$dst" 2>&1)
 	wait
@@ -56,7 +56,7 @@ while read -r name mode outer inner _; do
 done < <(interop_configs)
 
 # TCP through three of them, both ways (iperf3 -R: the stock side sends).
-for c in 3:gcm-4in4 10:cbc-sha256-6in6 18:chacha20-poly1305; do
+for c in 3:gcm-4in4 10:cbc-sha256-6in6 18:chacha20-poly1305 28:natt-gcm-6in6; do
 	i=${c%%:*}
 	read -r _ _ _ inner _ < <(interop_configs | sed -n "${i}p")
 	src=$(interop_addr a inner "$inner" "$i")

@@ -52,6 +52,10 @@ ctr-sha256 tunnel 4 4 enc rfc3686(ctr(aes)) $IK20 auth-trunc hmac(sha256) $IK32 
 gcm-esn tunnel 4 4 $gcm flag esn replay-window 128
 cbc-sha256-esn tunnel 6 6 $cbc flag esn replay-window 64
 chacha-esn-transport transport 4 4 aead rfc7539esp(chacha20,poly1305) $IK36 128 flag esn replay-window 1024
+natt-gcm-4in4 tunnel 4 4 $gcm encap espinudp 4500 4500 0.0.0.0
+natt-gcm-6in6 tunnel 6 6 $gcm encap espinudp 4500 4500 0.0.0.0
+natt-cbc-sha256-transport-v4 transport 4 4 $cbc encap espinudp 4500 4500 0.0.0.0
+natt-chacha-transport-v6 transport 6 6 aead rfc7539esp(chacha20,poly1305) $IK36 128 encap espinudp 4500 4500 0.0.0.0
 EOT
 }
 

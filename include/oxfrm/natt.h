@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NAT traversal (src/natt): ESP in UDP, received on port 4500 and the
+ * ports SAs name, sent with the SA's ports, and the mapping changes the
+ * key manager hears of.
+ */
+#ifndef _OXFRM_NATT_H
+#define _OXFRM_NATT_H
+
+#include <linux/skbuff.h>
+
+struct oxfrm_net;
+struct oxfrm_state;
+
+/* udp.c */
+int oxfrm_natt_net_init(struct oxfrm_net *on);
+void oxfrm_natt_net_exit(struct oxfrm_net *on);
+unsigned int oxfrm_natt_len(const struct oxfrm_state *x);
+void oxfrm_natt_check(struct oxfrm_state *x, struct sk_buff *skb,
+		      unsigned int nhlen);
+void oxfrm_natt_push(const struct oxfrm_state *x, struct sk_buff *skb);
+void oxfrm_natt_csum6(struct sk_buff *skb);
+
+#endif /* _OXFRM_NATT_H */
