@@ -60,6 +60,7 @@ int oxfrm_nl_get_sadinfo(struct sk_buff *skb, struct nlmsghdr *nlh,
 			 struct nlattr **attrs, struct netlink_ext_ack *extack);
 
 /* sa_msg.c */
+void oxfrm_nl_sa_id(struct xfrm_usersa_id *id, const struct oxfrm_state *x);
 unsigned int oxfrm_nl_sa_attrs_size(const struct oxfrm_state *x);
 int oxfrm_nl_put_mark(struct sk_buff *skb, const struct xfrm_mark *m);
 int oxfrm_nl_put_if_id(struct sk_buff *skb, u32 if_id);

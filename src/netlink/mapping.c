@@ -28,10 +28,7 @@ int oxfrm_nl_mapping(struct oxfrm_net *on, const struct oxfrm_state *x,
 	}
 	um = nlmsg_data(nlh);
 	memset(um, 0, sizeof(*um));
-	um->id.daddr = x->daddr;
-	um->id.spi = x->key.spi;
-	um->id.family = x->family;
-	um->id.proto = x->key.proto;
+	oxfrm_nl_sa_id(&um->id, x);
 	um->new_saddr = *new_saddr;
 	um->old_saddr = x->saddr;
 	um->new_sport = new_sport;

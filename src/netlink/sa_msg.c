@@ -13,6 +13,16 @@
 #include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
 
+/* What names @x in requests and events: destination, SPI, family, proto. */
+void oxfrm_nl_sa_id(struct xfrm_usersa_id *id, const struct oxfrm_state *x)
+{
+	memset(id, 0, sizeof(*id));
+	id->daddr = x->daddr;
+	id->spi = x->key.spi;
+	id->family = x->family;
+	id->proto = x->key.proto;
+}
+
 static bool oxfrm_nl_redact(void)
 {
 	return IS_ENABLED(CONFIG_SECURITY) &&
@@ -274,7 +284,6 @@ void oxfrm_nl_notify_sa(struct oxfrm_net *on, struct oxfrm_state *x,
 			const struct nlmsghdr *req)
 {
 	unsigned int len = oxfrm_nl_sa_msgsize(x);
-	struct xfrm_usersa_id *id;
 	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 	struct nlattr *attr;
@@ -295,15 +304,10 @@ void oxfrm_nl_notify_sa(struct oxfrm_net *on, struct oxfrm_state *x,
 	if (!skb)
 		return;
 	nlh = nlmsg_put(skb, req->nlmsg_pid, req->nlmsg_seq, XFRM_MSG_DELSA,
-			sizeof(*id), 0);
+			sizeof(struct xfrm_usersa_id), 0);
 	if (!nlh)
 		goto fail;
-	id = nlmsg_data(nlh);
-	memset(id, 0, sizeof(*id));
-	id->daddr = x->daddr;
-	id->spi = x->key.spi;
-	id->family = x->family;
-	id->proto = x->key.proto;
+	oxfrm_nl_sa_id(nlmsg_data(nlh), x);
 	attr = nla_reserve(skb, XFRMA_SA, sizeof(struct xfrm_usersa_info));
 	if (!attr || oxfrm_nl_fill_sa(skb, x, nla_data(attr)))
 		goto fail;
@@ -383,10 +387,7 @@ static int oxfrm_nl_put_ae(struct sk_buff *skb, struct oxfrm_state *x,
 		return -EMSGSIZE;
 	id = nlmsg_data(nlh);
 	memset(id, 0, sizeof(*id));
-	id->sa_id.daddr = x->daddr;
-	id->sa_id.spi = x->key.spi;
-	id->sa_id.family = x->family;
-	id->sa_id.proto = x->key.proto;
+	oxfrm_nl_sa_id(&id->sa_id, x);
 	id->saddr = x->saddr;
 	id->reqid = x->reqid;
 	id->flags = flags;

@@ -22,11 +22,6 @@
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
 
-GCM="aead rfc4106(gcm(aes)) $K20 128"
-
-in_a() { ip netns exec a "$@"; }
-in_b() { ip netns exec b "$@"; }
-
 oxfrm_load
 esp_topology
 

@@ -13,9 +13,6 @@
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
 
-in_a() { ip netns exec a "$@"; }
-in_b() { ip netns exec b "$@"; }
-
 # ping_ok FAMILY SRC DST: b reaches DST.
 ping_ok() {
 	in_b ping -"$1" -c 2 -W 2 -I "$2" "$3" >/dev/null || fail "ping -$1 $2 -> $3 failed"

@@ -12,11 +12,6 @@
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
 
-GCM="aead rfc4106(gcm(aes)) $K20 128"
-
-in_a() { ip netns exec a "$@"; }
-in_b() { ip netns exec b "$@"; }
-
 # states NS: the b->a and a->b SAs in NS; inbound first, as strongSwan
 # installs them, so that the replies to what a held find their SA.
 states() {

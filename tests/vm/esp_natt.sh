@@ -9,11 +9,6 @@
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
 
-GCM="aead rfc4106(gcm(aes)) $K20 128"
-
-in_a() { ip netns exec a "$@"; }
-in_b() { ip netns exec b "$@"; }
-
 # run NAME MODE FAMILY SPORT DPORT: SAs with encapsulation (a sends from
 # SPORT to DPORT, b back from DPORT to SPORT), pings a -> b, and checks
 # the link carried UDP between those ports, and no bare ESP.

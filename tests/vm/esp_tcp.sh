@@ -60,7 +60,6 @@ tcp() {
 	spi=$((spi + 16))
 }
 
-GCM="aead rfc4106(gcm(aes)) $K20 128"
 CBC="enc cbc(aes) $K16 auth-trunc hmac(sha256) $K32 128"
 tcp "tunnel 4in4 gcm" tunnel 4 4 $GCM
 tcp "tunnel 6in6 gcm" tunnel 6 6 $GCM

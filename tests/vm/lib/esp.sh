@@ -20,11 +20,18 @@
 #                              runs CMD; fails unless exactly those counters
 #                              of NS moved, by those amounts
 #
-# K16, K20, K32: keys of those many bytes for the tests' SAs.
+# in_a CMD..., in_b CMD...      CMD in namespace a or b
+#
+# K16, K20, K32: keys of those many bytes for the tests' SAs; GCM: the
+# `ip xfrm state` words of an AES-GCM-128 SA with the K20 key.
 
 K16=0x10171e252c333a41484f565d646b7279
 K20=0x141b222930373e454c535a61686f767d848b9299
 K32=0x20272e353c434a51585f666d747b828990979ea5acb3bac1c8cfd6dde4ebf2f9
+GCM="aead rfc4106(gcm(aes)) $K20 128"
+
+in_a() { ip netns exec a "$@"; }
+in_b() { ip netns exec b "$@"; }
 
 esp_errors() {
 	ip netns exec "$1" awk '$2 != 0 { print }' /proc/net/oxfrm_stat
