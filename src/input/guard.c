@@ -10,14 +10,22 @@
  * Passed untouched: what oxfrm decrypted (it carries a sec_path, and met
  * its policy in oxfrm_input()); ESP itself, whose SA lookup is its check;
  * devices with disable_policy; packets for sockets that carry their own
- * IN policy (strongSwan's IKE sockets: the kernel enforces that one).
+ * IN policy (strongSwan's IKE sockets: the kernel enforces that one), and
+ * bridged frames, which the stock kernel never checks.
+ *
+ * IPv6 reassembles fragments after LOCAL_IN, where ports-based policies
+ * would see fragments without ports: oxfrm has nf_defrag_ipv6 reassemble
+ * them before routing, as conntrack does (IPv4 reassembles before
+ * LOCAL_IN on its own). ESP in UDP (src/natt) needs it too.
  */
 
 #include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/udp.h>
 #include <net/xfrm.h>
 #include <oxfrm/compat.h>
@@ -76,7 +84,7 @@ static unsigned int oxfrm_guard(void *priv, struct sk_buff *skb,
 	struct oxfrm_flow fl;
 	int mib;
 
-	if (secpath_exists(skb))
+	if (secpath_exists(skb) || nf_bridge_info_exists(skb))
 		return NF_ACCEPT;
 	if (!READ_ONCE(on->spd->count[dir]) &&
 	    oxfrm_policy_default(on, dir) != XFRM_USERPOLICY_BLOCK)
@@ -130,12 +138,20 @@ static const struct nf_hook_ops oxfrm_guard_ops[] = {
 
 int oxfrm_input_net_init(struct oxfrm_net *on)
 {
-	return nf_register_net_hooks(on->net, oxfrm_guard_ops,
-				     ARRAY_SIZE(oxfrm_guard_ops));
+	int err = nf_defrag_ipv6_enable(on->net);
+
+	if (err)
+		return err;
+	err = nf_register_net_hooks(on->net, oxfrm_guard_ops,
+				    ARRAY_SIZE(oxfrm_guard_ops));
+	if (err)
+		nf_defrag_ipv6_disable(on->net);
+	return err;
 }
 
 void oxfrm_input_net_exit(struct oxfrm_net *on)
 {
 	nf_unregister_net_hooks(on->net, oxfrm_guard_ops,
 				ARRAY_SIZE(oxfrm_guard_ops));
+	nf_defrag_ipv6_disable(on->net);
 }

@@ -18,6 +18,7 @@
  */
 
 #include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/ip.h>
@@ -100,7 +101,8 @@ static unsigned int oxfrm_hook_verdict(struct oxfrm_net *on,
 	struct oxfrm_flow fl;
 	unsigned int verdict;
 
-	if (oxfrm_hook_transformed(skb, family))
+	/* Bridged frames (br_netfilter) are not routed: no policy applies. */
+	if (oxfrm_hook_transformed(skb, family) || nf_bridge_info_exists(skb))
 		return NF_ACCEPT;
 	/* Loopback and disable_xfrm devices: no policy applies. */
 	if (skb_dst(skb) && (skb_dst(skb)->flags & DST_NOXFRM))
@@ -155,11 +157,22 @@ static unsigned int oxfrm_hook(void *priv, struct sk_buff *skb,
 void oxfrm_output_resend(struct oxfrm_net *on, struct sk_buff *skb)
 {
 	u16 family = skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6;
-	unsigned int hook = skb->sk ? NF_INET_LOCAL_OUT : NF_INET_FORWARD;
+	bool fwd = family == AF_INET ?
+		   IPCB(skb)->flags & IPSKB_FORWARDED :
+		   IP6CB(skb)->flags & IP6SKB_FORWARDED;
+	unsigned int hook = fwd ? NF_INET_FORWARD : NF_INET_LOCAL_OUT;
+	struct net_device *dev;
 
+	/* The device it came in on may have gone while it waited. */
+	if (fwd) {
+		dev = dev_get_by_index_rcu(on->net, skb->skb_iif);
+		skb->dev = dev ? : skb_dst(skb)->dev;
+	}
 	switch (oxfrm_hook_verdict(on, skb, family, hook,
 				   skb_dst(skb)->dev)) {
 	case NF_ACCEPT:
+		if (fwd)
+			skb_clear_tstamp(skb);
 		dst_output(on->net, skb->sk, skb);
 		break;
 	case NF_DROP:

@@ -347,6 +347,8 @@ static void oxfrm_output_one(struct oxfrm_net *on, struct sk_buff *skb,
 	int mib, err;
 
 	skb->mark = oxfrm_state_smark(x, skb->mark);
+	/* What it was decrypted with says nothing of what it leaves in. */
+	secpath_reset(skb);
 	dst = oxfrm_output_route(on->net, x, skb->mark);
 	if (IS_ERR(dst)) {
 		mib = LINUX_MIB_XFRMOUTBUNDLEGENERROR;

@@ -6,7 +6,7 @@
 . /oxfrm/tests/vm/lib/lib.sh
 
 [ -d /sys/kernel/debug/kunit ] || skip "kernel without KUnit"
-modprobe xfrm_algo || fail "cannot load xfrm_algo"
+oxfrm_deps
 insmod "$KUNIT_KO" || fail "insmod of the KUnit build of oxfrm failed"
 insmod "${KUNIT_KO%/*}/oxfrm_kunit.ko" || fail "insmod oxfrm_kunit failed"
 n=0

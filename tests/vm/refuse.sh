@@ -9,6 +9,7 @@
 # timeout: 300
 . /oxfrm/tests/vm/lib/lib.sh
 
+oxfrm_deps
 for m in xfrm_user esp4 esp6 af_key; do
 	modprobe $m || fail "cannot load $m"
 	dmesg -c >/dev/null

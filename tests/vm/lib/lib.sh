@@ -23,9 +23,15 @@ expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
 }
 
-# oxfrm uses the kernel's algorithm table (xfrm_algo), as esp4 does.
-oxfrm_load() {
+# oxfrm uses the kernel's algorithm table (xfrm_algo), as esp4 does, and
+# nf_defrag_ipv6 to see IPv6 reassembled before it checks it.
+oxfrm_deps() {
 	modprobe xfrm_algo || fail "cannot load xfrm_algo"
+	modprobe nf_defrag_ipv6 || fail "cannot load nf_defrag_ipv6"
+}
+
+oxfrm_load() {
+	oxfrm_deps
 	insmod "$OXFRM_KO" "$@" || fail "insmod oxfrm failed"
 }
 
