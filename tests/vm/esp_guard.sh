@@ -75,7 +75,7 @@ for f in 4 6; do
 
 	# A datagram in fragments meets the policies whole: its port counts.
 	# shellcheck disable=SC2046
-	in_a ip xfrm policy add src "$bi/$plen" dst "$ai/$plen" proto udp dport 7777 dir in $(tmpl $f)
+	in_a ip xfrm policy add src "$bi/$plen" dst "$ai/$plen" proto 17 dport 7777 dir in $(tmpl $f)
 	in_a sockpol $six -d out -a allow -r 7777 -w 3 >/tmp/frag.out &
 	sleep 1
 	provoke a "XfrmInTmplMismatch=1" in_b bash -c "printf '%03000d' 0 >/dev/udp/$ai/7777"
