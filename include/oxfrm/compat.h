@@ -7,6 +7,7 @@
 #ifndef _OXFRM_COMPAT_H
 #define _OXFRM_COMPAT_H
 
+#include <linux/netfilter_bridge.h>
 #include <net/net_namespace.h>
 #include <net/udp.h>
 /* 6.5 moved skb_gso_segment() out of netdevice.h. */
@@ -23,6 +24,16 @@ oxfrm_register_net_sysctl(struct net *net, const char *path,
 	return register_net_sysctl_sz(net, path, table, n);
 #else
 	return register_net_sysctl(net, path, table);
+#endif
+}
+
+/* A frame bridged through br_netfilter's IP hooks (none without it). */
+static inline bool oxfrm_bridged(const struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	return nf_bridge_info_exists(skb);
+#else
+	return false;
 #endif
 }
 

@@ -20,7 +20,6 @@
  */
 
 #include <linux/netfilter.h>
-#include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/ip.h>
@@ -84,7 +83,7 @@ static unsigned int oxfrm_guard(void *priv, struct sk_buff *skb,
 	struct oxfrm_flow fl;
 	int mib;
 
-	if (secpath_exists(skb) || nf_bridge_info_exists(skb))
+	if (secpath_exists(skb) || oxfrm_bridged(skb))
 		return NF_ACCEPT;
 	if (!READ_ONCE(on->spd->count[dir]) &&
 	    oxfrm_policy_default(on, dir) != XFRM_USERPOLICY_BLOCK)

@@ -18,13 +18,13 @@
  */
 
 #include <linux/netfilter.h>
-#include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/xfrm.h>
+#include <oxfrm/compat.h>
 #include <oxfrm/mib.h>
 #include <oxfrm/output.h>
 #include <oxfrm/policy.h>
@@ -102,7 +102,7 @@ static unsigned int oxfrm_hook_verdict(struct oxfrm_net *on,
 	unsigned int verdict;
 
 	/* Bridged frames (br_netfilter) are not routed: no policy applies. */
-	if (oxfrm_hook_transformed(skb, family) || nf_bridge_info_exists(skb))
+	if (oxfrm_hook_transformed(skb, family) || oxfrm_bridged(skb))
 		return NF_ACCEPT;
 	/* Loopback and disable_xfrm devices: no policy applies. */
 	if (skb_dst(skb) && (skb_dst(skb)->flags & DST_NOXFRM))
