@@ -12,7 +12,7 @@ start=$(date +%s)
 passed=0
 failed=0
 skipped=0
-vm_tests=${OXFRM_VM_TESTS:-load_unload counters sysctl refuse modprobe_conf nl_default sockpol nl_sa_larval nl_sa nl_sa_raw nl_migrate nl_policy nl_policy_many spd_stress esp_traffic esp_tcp esp_counters esp_rekey esp_guard scale counters_diff}
+vm_tests=${OXFRM_VM_TESTS:-load_unload counters sysctl refuse modprobe_conf nl_default sockpol nl_sa_larval nl_sa nl_sa_raw nl_migrate nl_policy nl_policy_many spd_stress esp_traffic esp_tcp esp_counters esp_rekey esp_guard esp_hold esp_natt scale counters_diff}
 
 result() {
 	case $1 in
