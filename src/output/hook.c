@@ -68,11 +68,12 @@ static unsigned int oxfrm_hook_protect(struct oxfrm_net *on,
 	}
 	x = oxfrm_output_resolve(on, pol, &pol->tmpls[0], fl, &err);
 	if (!x && err == -EAGAIN) {
-		if (!READ_ONCE(on->sysctl.larval_drop) && oxfrm_hold(pol, skb))
-			return NF_STOLEN;
+		/* oxfrm_hold() counts what it cannot hold itself. */
 		if (READ_ONCE(on->sysctl.larval_drop))
 			OXFRM_INC_STATS(on->net, LINUX_MIB_XFRMOUTNOSTATES);
-		/* Larval drop: the packet vanishes; the sender sees no error. */
+		else if (oxfrm_hold(pol, skb))
+			return NF_STOLEN;
+		/* The packet vanishes; the sender sees no error. */
 		kfree_skb(skb);
 		return NF_STOLEN;
 	}
