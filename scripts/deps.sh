@@ -9,7 +9,7 @@ pkgs=(
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping iperf3 tcpdump nftables
-	strongswan-charon strongswan-swanctl
+	strongswan-charon strongswan-swanctl strongswan-pki conntrack
 )
 # 6.12 headers come from bookworm-backports; the harness compile-checks them.
 bpo_list=/etc/apt/sources.list.d/oxfrm-backports.sources

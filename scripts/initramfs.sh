@@ -23,22 +23,37 @@ copy_file() {
 	cp -L "$1" "$stage$1"
 }
 
-copy_bin() {
-	local bin lib
-	bin=$(command -v "$1") || { echo "initramfs: $1 not installed" >&2; return 1; }
-	bin=$(readlink -f "$bin")
-	copy_file "$bin"
-	[ "$bin" = "/usr/bin/$(basename "$bin")" ] ||
-		[ -e "$stage/usr/bin/$1" ] || ln -sf "$bin" "$stage/usr/bin/$1"
-	for lib in $(ldd "$bin" 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*'); do
+# copy_elf PATH: a binary or shared object and the libraries it links.
+copy_elf() {
+	local lib
+	copy_file "$1"
+	for lib in $(ldd "$1" 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*'); do
 		[ -e "$stage$lib" ] || copy_file "$lib"
 	done
 }
 
+copy_bin() {
+	local bin
+	bin=$(command -v "$1") || { echo "initramfs: $1 not installed" >&2; return 1; }
+	bin=$(readlink -f "$bin")
+	copy_elf "$bin"
+	[ "$bin" = "/usr/bin/$(basename "$bin")" ] ||
+		[ -e "$stage/usr/bin/$1" ] || ln -sf "$bin" "$stage/usr/bin/$1"
+}
+
 # Host programs the tests use; busybox fills in the rest.
-for b in bash ip ping tcpdump iperf3 nft kmod ss; do
+for b in bash ip ping tcpdump iperf3 nft kmod ss conntrack swanctl pki; do
 	copy_bin "$b"
 done
+# strongSwan's IKE daemon and the plugins the tests load (dlopen()ed, so
+# ldd of charon does not name them).
+copy_elf /usr/lib/ipsec/charon
+for p in random drbg nonce aes sha1 sha2 hmac kdf gmp kernel-netlink \
+	socket-default vici pem pkcs1 pkcs8 x509 pubkey constraints; do
+	copy_elf "/usr/lib/ipsec/plugins/libstrongswan-$p.so"
+done
+# glibc dlopen()s it for pthread_cancel(), which charon's threads use.
+copy_elf /usr/lib/x86_64-linux-gnu/libgcc_s.so.1
 for l in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -sf /usr/bin/kmod "$stage/usr/sbin/$l"
 done
