@@ -1,0 +1,107 @@
+#!/bin/bash
+# The strongSwan configuration of tests/vm/swan_stock.sh, shared by its two
+# guests: host a (oxfrm, namespace a) and host b (Debian's stock kernel,
+# namespace b of the peer guest, tests/vm/peer/swan_stock.sh), on one link.
+#
+#   link:   a 192.0.2.1, 2001:db8::1       b 192.0.2.2, 2001:db8::2
+#   inner:  a 10.1.N.1, fd01:N::1          b 10.2.N.1, fd02:N::1
+#
+# IKE_SA "v4" is initiated by a (swanctl --initiate), "v6" by b itself
+# (start_action = start, retried until a answers). Each has two children:
+#   v4: gcm128 (tunnel, 10.x.1.0/24), trans4 (transport, aes256gcm16, ICMP)
+#   v6: chacha6 (tunnel, fd0x:2::/64), sha256v6 (aes128-sha256, fd0x:3::/64)
+
+SWAN_STOCK_PSK="oxfrm swan_stock test key"
+
+# swan_stock_net NS DEV SELF: the link and inner addresses of host SELF
+# (1 for a, 2 for b) in NS, the link on DEV.
+swan_stock_net() {
+	local ns=$1 dev=$2 self=$3 peer=$((3 - $3)) i
+	ip netns exec "$ns" ip link set lo up
+	ip netns exec "$ns" ip link set "$dev" up
+	ip netns exec "$ns" ip addr add "192.0.2.$self/24" dev "$dev"
+	ip netns exec "$ns" ip addr add "2001:db8::$self/64" dev "$dev" nodad
+	ip netns exec "$ns" ip link add inner type dummy
+	ip netns exec "$ns" ip link set inner up
+	for i in 1 2 3; do
+		ip netns exec "$ns" ip addr add "10.$self.$i.1/32" dev inner
+		ip netns exec "$ns" ip addr add "fd0$self:$i::1/128" dev inner nodad
+	done
+	ip netns exec "$ns" ip route add "10.$peer.0.0/16" dev "$dev"
+	ip netns exec "$ns" ip -6 route add "fd0$peer::/16" dev "$dev"
+}
+
+# swan_stock_conf SELF: swanctl.conf of host SELF (1 or 2).
+swan_stock_conf() {
+	local s=$1 p=$((3 - $1)) start4=none start6=none
+	if [ "$s" = 1 ]; then start4=none; else start6=start; fi
+	cat <<EOT
+connections {
+	v4 {
+		local_addrs = 192.0.2.$s
+		remote_addrs = 192.0.2.$p
+		proposals = $SWAN_IKE_PROPOSAL
+		local {
+			auth = psk
+			id = host$s.oxfrm.test
+		}
+		remote {
+			auth = psk
+			id = host$p.oxfrm.test
+		}
+		children {
+			gcm128 {
+				esp_proposals = aes128gcm16
+				local_ts = 10.$s.1.0/24
+				remote_ts = 10.$p.1.0/24
+				start_action = $start4
+			}
+			trans4 {
+				mode = transport
+				esp_proposals = aes256gcm16
+				local_ts = dynamic[1]
+				remote_ts = dynamic[1]
+				start_action = $start4
+			}
+		}
+	}
+	v6 {
+		local_addrs = 2001:db8::$s
+		remote_addrs = 2001:db8::$p
+		proposals = $SWAN_IKE_PROPOSAL
+		keyingtries = 0
+		local {
+			auth = psk
+			id = host$s.v6.oxfrm.test
+		}
+		remote {
+			auth = psk
+			id = host$p.v6.oxfrm.test
+		}
+		children {
+			chacha6 {
+				esp_proposals = chacha20poly1305
+				local_ts = fd0$s:2::/64
+				remote_ts = fd0$p:2::/64
+				start_action = $start6
+			}
+			sha256v6 {
+				esp_proposals = aes128-sha256
+				local_ts = fd0$s:3::/64
+				remote_ts = fd0$p:3::/64
+				start_action = $start6
+			}
+		}
+	}
+}
+secrets {
+	ike-all {
+		id-1 = host1.oxfrm.test
+		id-2 = host2.oxfrm.test
+		id-3 = host1.v6.oxfrm.test
+		id-4 = host2.v6.oxfrm.test
+		secret = "$SWAN_STOCK_PSK"
+	}
+}
+EOT
+}

@@ -1,0 +1,35 @@
+#!/bin/bash
+# The stock kernel's side of tests/vm/swan_stock.sh (host b): charon on
+# xfrm_user, esp4 and esp6, with the shared configuration; it initiates
+# IKE_SA v6 itself, answers pings, and logs what charon has until the
+# host stops it.
+fail() {
+	echo "peer: FAIL: $*"
+	exit 1
+}
+. /oxfrm/tests/vm/lib/swan.sh
+. /oxfrm/tests/vm/lib/swan_stock.sh
+for m in virtio_pci virtio_net xfrm_user esp4 esp6; do
+	modprobe $m
+done
+for n in $(seq 50); do
+	dev=$(ls /sys/class/net | grep -v -e lo | head -1)
+	[ -n "$dev" ] && break
+	sleep 0.1
+done
+ip netns add b
+ip link set "$dev" netns b
+swan_stock_net b "$dev" 2
+mkdir -p "$(swan_dir b)/swanctl"
+swan_stock_conf 2 >"$(swan_dir b)/swanctl/swanctl.conf"
+swan_start b
+swan_load b
+echo "peer: charon up on $dev"
+last=
+while :; do
+	sleep 5
+	now=$(swanctl_in b --list-sas 2>/dev/null | grep -E 'ESTABLISHED|INSTALLED' | awk '{ print $1, $2, $4 }' | tr '\n' ' ')
+	[ "$now" = "$last" ] || echo "peer SAs: $now"
+	last=$now
+	dmesg -c | grep -iE 'warn|bug|oops|error' | sed 's/^/peer dmesg: /'
+done
