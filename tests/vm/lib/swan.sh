@@ -84,6 +84,7 @@ EOT
 		"mount -t tmpfs none /run && exec env STRONGSWAN_CONF=$d/strongswan.conf /usr/lib/ipsec/charon" \
 		>"$d/charon.out" 2>&1 &
 	echo $! >"$d/pid"
+	disown
 	for i in $(seq 1 100); do
 		[ -S "$d/charon.vici" ] && return 0
 		sleep 0.2
