@@ -12,7 +12,7 @@ start=$(date +%s)
 passed=0
 failed=0
 skipped=0
-vm_tests=${OXFRM_VM_TESTS:-load_unload counters sysctl refuse modprobe_conf nl_default sockpol nl_sa_larval nl_sa nl_sa_raw nl_migrate nl_policy nl_policy_many spd_stress esp_traffic esp_tcp esp_counters esp_rekey esp_guard esp_hold esp_natt scale counters_diff}
+vm_tests=${OXFRM_VM_TESTS:-load_unload counters sysctl refuse modprobe_conf nl_default sockpol nl_sa_larval nl_sa nl_sa_raw nl_migrate nl_policy nl_policy_many spd_stress esp_traffic esp_tcp esp_counters esp_rekey esp_guard esp_hold esp_natt swan_gateways swan_natt swan_rekey swan_trap swan_dpd scale counters_diff}
 
 result() {
 	case $1 in
@@ -78,6 +78,9 @@ add_counts build/vm-stock/counts $((n + 1))
 echo "== guests: oxfrm against the stock kernel's XFRM, on the wire"
 if [ -z "${OXFRM_VM_TESTS:-}" ]; then
 	scripts/vm.sh stock interop
+	add_counts build/vm-stock/counts 2
+	echo "== guests: strongSwan on oxfrm against strongSwan on the stock kernel"
+	scripts/vm.sh stock swan_stock
 	add_counts build/vm-stock/counts 2
 fi
 

@@ -1,0 +1,106 @@
+#!/bin/bash
+# Dead peer detection and charon restarts on oxfrm. b's charon is killed
+# (no DELETE sent): a's DPD finds b gone and clears its IKE_SA, and with
+# it every SA and policy it had in oxfrm. b's charon is started again and
+# a initiates anew: b's charon replaces the policies the killed one left
+# (three, not six), and the new SAs carry traffic. Stopped with SIGTERM,
+# a's charon leaves oxfrm empty, and started again it brings the tunnel
+# back with exactly one pair of SAs.
+# timeout: 240
+. /oxfrm/tests/vm/lib/lib.sh
+. /oxfrm/tests/vm/lib/esp.sh
+. /oxfrm/tests/vm/lib/swan.sh
+trap swan_stop_all EXIT
+
+oxfrm_load
+esp_topology
+
+# swanctl_conf SELF PEER
+swanctl_conf() {
+	cat <<EOT
+connections {
+	dpd {
+		local_addrs = 192.0.2.$1
+		remote_addrs = 192.0.2.$2
+		proposals = $SWAN_IKE_PROPOSAL
+		dpd_delay = 2s
+		local {
+			auth = psk
+			id = host$1.oxfrm.test
+		}
+		remote {
+			auth = psk
+			id = host$2.oxfrm.test
+		}
+		children {
+			net {
+				esp_proposals = aes128-sha256
+				local_ts = 10.$1.0.0/24
+				remote_ts = 10.$2.0.0/24
+				dpd_action = clear
+			}
+		}
+	}
+}
+secrets {
+	ike-all {
+		id-1 = host1.oxfrm.test
+		id-2 = host2.oxfrm.test
+		secret = "oxfrm swan_dpd test key"
+	}
+}
+EOT
+}
+
+count() {
+	echo "$(ip netns exec "$1" ip -o xfrm state list | wc -l) SAs, $(ip netns exec "$1" ip -o xfrm policy list | grep -vc 'socket \(in\|out\)') policies"
+}
+
+up() {
+	local out
+	out=$(swanctl_in a --initiate --child net --timeout 60 2>&1) ||
+		{ echo "$out" | tail -n 20; fail "initiate"; }
+	swan_wait_child b net
+	out=$(in_a ping -c 3 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 2>&1)
+	echo "$out" | grep -q ' 3 received' || fail "no traffic through the tunnel"
+}
+
+mkdir -p "$(swan_dir a)/swanctl" "$(swan_dir b)/swanctl"
+swanctl_conf 1 2 >"$(swan_dir a)/swanctl/swanctl.conf"
+swanctl_conf 2 1 >"$(swan_dir b)/swanctl/swanctl.conf"
+for ns in a b; do
+	swan_start $ns
+	swan_load $ns
+done
+up
+echo "up: a $(count a), b $(count b)"
+
+echo "# b's charon killed"
+swan_stop b KILL
+for n in $(seq 60); do
+	[ "$(count a)" = "0 SAs, 0 policies" ] && break
+	sleep 1
+done
+echo "after ${n}s: a $(count a), b $(count b)"
+expect_eq "a after DPD" "$(count a)" "0 SAs, 0 policies"
+grep -q 'DPD\|retransmit' "$(swan_dir a)/charon.log" || fail "a's charon did no DPD"
+expect_eq "IKE_SA in a" "$(swan_ike a dpd)" none
+
+echo "# b's charon started again"
+swan_start b
+swan_load b
+up
+echo "up again: a $(count a), b $(count b)"
+expect_eq "a" "$(count a)" "2 SAs, 3 policies"
+# The killed charon's SAs stay until their hard lifetime (as with the
+# stock kernel); its policies were replaced, not duplicated.
+expect_eq "b's policies" "$(ip netns exec b ip -o xfrm policy list | grep -vc 'socket \(in\|out\)')" 3
+
+echo "# a's charon stopped (SIGTERM) and started again"
+swan_stop a
+expect_eq "a stopped" "$(count a)" "0 SAs, 0 policies"
+swan_start a
+swan_load a
+up
+expect_eq "a restarted" "$(count a)" "2 SAs, 3 policies"
+esp_no_errors "swan_dpd"
