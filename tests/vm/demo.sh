@@ -14,9 +14,19 @@
 trap swan_stop_all EXIT
 
 [ "$GUEST_KERNEL" = stock ] || skip "the demo runs on the stock kernel's guest"
+# The link to the peer guest comes up first, as the peer starts talking
+# at once.
+modprobe virtio_pci
+modprobe virtio_net
+for n in $(seq 50); do
+	dev=$(ls /sys/class/net | grep -v -e lo | head -1)
+	[ -n "$dev" ] && break
+	sleep 0.1
+done
+[ -n "$dev" ] || fail "no link to the peer guest"
 echo "# insmod oxfrm.ko"
 oxfrm_load
-dmesg | grep 'oxfrm: loaded'
+lsmod | grep '^oxfrm'
 echo
 echo "# gateway a (10.1.0.0/24 behind 192.0.2.1) and gateway b (10.2.0.0/24"
 echo "# behind 192.0.2.2), both on oxfrm, each running charon"
@@ -94,14 +104,6 @@ echo
 echo "# gateway s on oxfrm (192.0.2.1, 2001:db8::1) against a second guest"
 echo "# running Debian's stock kernel with xfrm_user and charon (192.0.2.2,"
 echo "# 2001:db8::2): s initiates IKE_SA v4, the stock peer initiates v6"
-modprobe virtio_pci
-modprobe virtio_net
-for n in $(seq 50); do
-	dev=$(ls /sys/class/net | grep -v -e lo | head -1)
-	[ -n "$dev" ] && break
-	sleep 0.1
-done
-[ -n "$dev" ] || fail "no link to the peer guest"
 ip netns add s
 ip link set "$dev" netns s
 swan_stock_net s "$dev" 1
