@@ -83,7 +83,7 @@ in_a tcpdump -l -n -i va -c 4 esp >/tmp/esp.cap 2>/dev/null &
 start=$(date +%s)
 # -w: a reply that comes late still counts (under KASAN an SA's install can
 # stall a packet for longer than ping's usual wait).
-in_a ping -q -c 900 -i 0.05 -w 120 192.0.2.2 >/tmp/ping.out 2>&1
+in_a ping -c 900 -i 0.05 -w 120 192.0.2.2 >/tmp/ping.out 2>&1
 took=$(($(date +%s) - start))
 sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' /tmp/ping.out)
 got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' /tmp/ping.out)
@@ -104,6 +104,8 @@ grep 'rekey job.*192.0.2.1$\|outbound CHILD_SA\|IKE_SA all\[[0-9]*\] rekeyed' "$
 [ "$ike_rekeys" -ge 1 ] && [ "$ike0" != "$ike1" ] || fail "the IKE_SA was not rekeyed"
 echo "counters: a: $(esp_errors a | tr -s ' \t\n' ' '); b: $(esp_errors b | tr -s ' \t\n' ' ')"
 [ "$sent" = 900 ] && [ "$got" = 900 ] || {
+	echo "missing: $(awk -F'icmp_seq=' 'NF > 1 { split($2, f, " "); got[f[1]] = 1 }
+		END { for (i = 1; i <= 900; i++) if (!(i in got)) printf "%d ", i }' /tmp/ping.out)"
 	grep -i 'delet\|error\|fail' "$alog" | cut -c1-120 | head -n 20
 	fail "packets lost across the rekeys"
 }
