@@ -16,14 +16,7 @@ trap swan_stop_all EXIT
 [ "$GUEST_KERNEL" = stock ] || skip "the demo runs on the stock kernel's guest"
 # The link to the peer guest comes up first, as the peer starts talking
 # at once.
-modprobe virtio_pci
-modprobe virtio_net
-for n in $(seq 50); do
-	dev=$(ls /sys/class/net | grep -v -e lo | head -1)
-	[ -n "$dev" ] && break
-	sleep 0.1
-done
-[ -n "$dev" ] || fail "no link to the peer guest"
+dev=$(peer_link) || fail "no link to the peer guest"
 echo "# insmod oxfrm.ko"
 oxfrm_load
 lsmod | grep '^oxfrm'
@@ -31,49 +24,16 @@ echo
 echo "# gateway a (10.1.0.0/24 behind 192.0.2.1) and gateway b (10.2.0.0/24"
 echo "# behind 192.0.2.2), both on oxfrm, each running charon"
 esp_topology
-for ns in a b; do
-	mkdir -p "$(swan_dir $ns)/swanctl"
-done
-conf() {
+child_opts() {
 	cat <<EOT
-connections {
-	demo {
-		local_addrs = 192.0.2.$1
-		remote_addrs = 192.0.2.$2
-		proposals = $SWAN_IKE_PROPOSAL
-		local {
-			auth = psk
-			id = gw$1.oxfrm.test
-		}
-		remote {
-			auth = psk
-			id = gw$2.oxfrm.test
-		}
-		children {
-			net {
 				esp_proposals = aes128gcm16
 				local_ts = 10.$1.0.0/24
 				remote_ts = 10.$2.0.0/24
-			}
-		}
-	}
-}
-secrets {
-	ike-demo {
-		id-1 = gw1.oxfrm.test
-		id-2 = gw2.oxfrm.test
-		secret = "oxfrm demo key"
-	}
-}
 EOT
 }
-conf 1 2 >"$(swan_dir a)/swanctl/swanctl.conf"
-conf 2 1 >"$(swan_dir b)/swanctl/swanctl.conf"
+swan_pair_up "$(swan_psk_conf 1 2 demo net "" "$(child_opts 1 2)")" \
+	"$(swan_psk_conf 2 1 demo net "" "$(child_opts 2 1)")"
 cat "$(swan_dir a)/swanctl/swanctl.conf"
-for ns in a b; do
-	swan_start $ns
-	swan_load $ns
-done
 echo
 echo "# a: swanctl --initiate --child net"
 swanctl_in a --initiate --child net --timeout 60 2>&1 | grep -E 'established|installed' ||

@@ -13,14 +13,7 @@
 . /oxfrm/tests/vm/lib/interop.sh
 
 [ "$GUEST_KERNEL" = stock ] || skip "the interoperability peer runs with the stock kernel's guest only"
-modprobe virtio_pci
-modprobe virtio_net
-for n in $(seq 50); do
-	dev=$(ls /sys/class/net | grep -v -e lo -e inner | head -1)
-	[ -n "$dev" ] && break
-	sleep 0.1
-done
-[ -n "$dev" ] || fail "no link to the peer"
+dev=$(peer_link) || fail "no link to the peer"
 oxfrm_load
 interop_setup a "$dev"
 

@@ -15,40 +15,13 @@ trap swan_stop_all EXIT
 oxfrm_load
 esp_topology
 
-# swanctl_conf SELF PEER
-swanctl_conf() {
+# child_opts SELF PEER
+child_opts() {
 	cat <<EOT
-connections {
-	dpd {
-		local_addrs = 192.0.2.$1
-		remote_addrs = 192.0.2.$2
-		proposals = $SWAN_IKE_PROPOSAL
-		dpd_delay = 2s
-		local {
-			auth = psk
-			id = host$1.oxfrm.test
-		}
-		remote {
-			auth = psk
-			id = host$2.oxfrm.test
-		}
-		children {
-			net {
 				esp_proposals = aes128-sha256
 				local_ts = 10.$1.0.0/24
 				remote_ts = 10.$2.0.0/24
 				dpd_action = clear
-			}
-		}
-	}
-}
-secrets {
-	ike-all {
-		id-1 = host1.oxfrm.test
-		id-2 = host2.oxfrm.test
-		secret = "oxfrm swan_dpd test key"
-	}
-}
 EOT
 }
 
@@ -65,13 +38,8 @@ up() {
 	echo "$out" | grep -q ' 3 received' || fail "no traffic through the tunnel"
 }
 
-mkdir -p "$(swan_dir a)/swanctl" "$(swan_dir b)/swanctl"
-swanctl_conf 1 2 >"$(swan_dir a)/swanctl/swanctl.conf"
-swanctl_conf 2 1 >"$(swan_dir b)/swanctl/swanctl.conf"
-for ns in a b; do
-	swan_start $ns
-	swan_load $ns
-done
+swan_pair_up "$(swan_psk_conf 1 2 dpd net "		dpd_delay = 2s" "$(child_opts 1 2)")" \
+	"$(swan_psk_conf 2 1 dpd net "		dpd_delay = 2s" "$(child_opts 2 1)")"
 up
 echo "up: a $(count a), b $(count b)"
 

@@ -18,55 +18,25 @@ trap swan_stop_all EXIT
 oxfrm_load
 esp_topology
 
-# swanctl_conf SELF PEER IKE_REKEY CHILD_REKEY CHILD_LIFE
-swanctl_conf() {
+# conn_opts IKE_REKEY, child_opts CHILD_REKEY CHILD_LIFE
+conn_opts() {
+	printf '\t\trekey_time = %s\n\t\trand_time = 0s\n' "$1"
+}
+child_opts() {
 	cat <<EOT
-connections {
-	all {
-		local_addrs = 192.0.2.$1
-		remote_addrs = 192.0.2.$2
-		proposals = $SWAN_IKE_PROPOSAL
-		rekey_time = $3
-		rand_time = 0s
-		local {
-			auth = psk
-			id = host$1.oxfrm.test
-		}
-		remote {
-			auth = psk
-			id = host$2.oxfrm.test
-		}
-		children {
-			all {
 				esp_proposals = aes128gcm16
 				local_ts = 0.0.0.0/0
 				remote_ts = 0.0.0.0/0
-				rekey_time = $4
-				life_time = $5
+				rekey_time = $1
+				life_time = $2
 				rand_time = 1s
-			}
-		}
-	}
-}
-secrets {
-	ike-all {
-		id-1 = host1.oxfrm.test
-		id-2 = host2.oxfrm.test
-		secret = "oxfrm swan_rekey test key"
-	}
-}
 EOT
 }
 
 # Only a rekeys (b's times are long): no rekey collisions to muddle the
 # count.
-mkdir -p "$(swan_dir a)/swanctl" "$(swan_dir b)/swanctl"
-swanctl_conf 1 2 20s 8s 12s >"$(swan_dir a)/swanctl/swanctl.conf"
-swanctl_conf 2 1 0 300s 360s >"$(swan_dir b)/swanctl/swanctl.conf"
-for ns in a b; do
-	swan_start $ns
-	swan_load $ns
-done
+swan_pair_up "$(swan_psk_conf 1 2 all all "$(conn_opts 20s)" "$(child_opts 8s 12s)")" \
+	"$(swan_psk_conf 2 1 all all "$(conn_opts 0)" "$(child_opts 300s 360s)")"
 out=$(swanctl_in a --initiate --child all --timeout 60 2>&1) ||
 	{ echo "$out" | tail -n 20; fail "initiate"; }
 swan_wait_child b all

@@ -15,14 +15,7 @@
 trap swan_stop_all EXIT
 
 [ "$GUEST_KERNEL" = stock ] || skip "the stock-kernel peer runs with the stock kernel's guest only"
-modprobe virtio_pci
-modprobe virtio_net
-for n in $(seq 50); do
-	dev=$(ls /sys/class/net | grep -v -e lo | head -1)
-	[ -n "$dev" ] && break
-	sleep 0.1
-done
-[ -n "$dev" ] || fail "no link to the peer"
+dev=$(peer_link) || fail "no link to the peer"
 oxfrm_load
 ip netns add a
 ip link set "$dev" netns a

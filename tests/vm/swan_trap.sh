@@ -13,49 +13,17 @@ trap swan_stop_all EXIT
 oxfrm_load
 esp_topology
 
-# swanctl_conf SELF PEER START_ACTION
-swanctl_conf() {
+# child_opts SELF PEER START_ACTION
+child_opts() {
 	cat <<EOT
-connections {
-	trap {
-		local_addrs = 192.0.2.$1
-		remote_addrs = 192.0.2.$2
-		proposals = $SWAN_IKE_PROPOSAL
-		local {
-			auth = psk
-			id = host$1.oxfrm.test
-		}
-		remote {
-			auth = psk
-			id = host$2.oxfrm.test
-		}
-		children {
-			net {
 				esp_proposals = aes256gcm16
 				local_ts = 10.$1.0.0/24
 				remote_ts = 10.$2.0.0/24
 				start_action = $3
-			}
-		}
-	}
-}
-secrets {
-	ike-all {
-		id-1 = host1.oxfrm.test
-		id-2 = host2.oxfrm.test
-		secret = "oxfrm swan_trap test key"
-	}
-}
 EOT
 }
-
-mkdir -p "$(swan_dir a)/swanctl" "$(swan_dir b)/swanctl"
-swanctl_conf 1 2 trap >"$(swan_dir a)/swanctl/swanctl.conf"
-swanctl_conf 2 1 none >"$(swan_dir b)/swanctl/swanctl.conf"
-for ns in a b; do
-	swan_start $ns
-	swan_load $ns
-done
+swan_pair_up "$(swan_psk_conf 1 2 trap net "" "$(child_opts 1 2 trap)")" \
+	"$(swan_psk_conf 2 1 trap net "" "$(child_opts 2 1 none)")"
 in_a ip -o xfrm policy list | grep -qE 'src 10.1.0.0/24 dst 10.2.0.0/24.*dir out' ||
 	fail "no trap policy in a"
 expect_eq "SAs before the first packet" "$(in_a ip -o xfrm state list | wc -l)" 0

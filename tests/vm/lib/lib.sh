@@ -53,6 +53,22 @@ counter() {
 	fi
 }
 
+# peer_link: loads virtio-net and prints the name of the NIC that links a
+# guest to its peer guest (scripts/vm.sh), once it exists.
+peer_link() {
+	local n dev
+	modprobe virtio_pci
+	modprobe virtio_net
+	for n in $(seq 50); do
+		for dev in /sys/class/net/*; do
+			dev=${dev##*/}
+			case $dev in lo | inner) ;; *) echo "$dev"; return 0 ;; esac
+		done
+		sleep 0.1
+	done
+	return 1
+}
+
 kmemleak_available() {
 	[ -w /sys/kernel/debug/kmemleak ]
 }

@@ -18,6 +18,14 @@
 # swan_ike NS IKE        the state of IKE's IKE_SA ("none" without one)
 # swan_wait_child NS CHILD [SECONDS]
 #                        waits until CHILD is INSTALLED
+# swan_psk_conf SELF PEER CONN CHILD CONN_OPTS CHILD_OPTS
+#                        a swanctl.conf: IKE_SA CONN between 192.0.2.SELF
+#                        and 192.0.2.PEER (PSK, ids hostN.oxfrm.test) with
+#                        one CHILD_SA CHILD; the options are swanctl.conf
+#                        lines (one per line) for the two sections
+# swan_pair_up CONF_A CONF_B
+#                        writes those swanctl.conf files for a and b,
+#                        starts both charons and loads them
 # swan_pki DIR CN...     a CA and one RSA certificate per CN, made with
 #                        strongSwan's pki: DIR/ca.pem, DIR/CN.pem,
 #                        DIR/CN.key
@@ -159,6 +167,50 @@ swan_wait_child() {
 	swanctl_in "$ns" --list-sas
 	tail -n 30 "$(swan_dir "$ns")/charon.log"
 	fail "$child in $ns not INSTALLED after ${secs}s"
+}
+
+swan_psk_conf() {
+	cat <<EOT
+connections {
+	$3 {
+		local_addrs = 192.0.2.$1
+		remote_addrs = 192.0.2.$2
+		proposals = $SWAN_IKE_PROPOSAL
+$5
+		local {
+			auth = psk
+			id = host$1.oxfrm.test
+		}
+		remote {
+			auth = psk
+			id = host$2.oxfrm.test
+		}
+		children {
+			$4 {
+$6
+			}
+		}
+	}
+}
+secrets {
+	ike-all {
+		id-1 = host1.oxfrm.test
+		id-2 = host2.oxfrm.test
+		secret = "oxfrm $3 test key"
+	}
+}
+EOT
+}
+
+swan_pair_up() {
+	local ns
+	mkdir -p "$(swan_dir a)/swanctl" "$(swan_dir b)/swanctl"
+	echo "$1" >"$(swan_dir a)/swanctl/swanctl.conf"
+	echo "$2" >"$(swan_dir b)/swanctl/swanctl.conf"
+	for ns in a b; do
+		swan_start $ns
+		swan_load $ns
+	done
 }
 
 # pki with only the plugins the guest has; what it says goes to DIR/pki.err.

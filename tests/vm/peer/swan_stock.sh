@@ -3,20 +3,13 @@
 # xfrm_user, esp4 and esp6, with the shared configuration; it initiates
 # IKE_SA v6 itself, answers pings, and logs what charon has until the
 # host stops it.
-fail() {
-	echo "peer: FAIL: $*"
-	exit 1
-}
+. /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/swan.sh
 . /oxfrm/tests/vm/lib/swan_stock.sh
-for m in virtio_pci virtio_net xfrm_user esp4 esp6; do
+for m in xfrm_user esp4 esp6; do
 	modprobe $m
 done
-for n in $(seq 50); do
-	dev=$(ls /sys/class/net | grep -v -e lo | head -1)
-	[ -n "$dev" ] && break
-	sleep 0.1
-done
+dev=$(peer_link) || fail "no link"
 ip netns add b
 ip link set "$dev" netns b
 swan_stock_net b "$dev" 2
