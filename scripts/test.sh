@@ -85,9 +85,13 @@ if [ -z "${OXFRM_VM_TESTS:-}" ]; then
 fi
 
 echo "== guest: debug kernel (KASAN, kmemleak, lockdep, KUnit)"
+# Two strongSwan scenarios run on the stock kernel only, to keep make test
+# within its time: under KASAN their paths (the hold queue, SA and policy
+# deletion) are run by esp_hold, swan_rekey and the nl_* tests.
+debug_tests=$(echo " $vm_tests " | sed 's/ swan_trap / /; s/ swan_dpd / /')
 # shellcheck disable=SC2086
-scripts/vm.sh debug kunit $vm_tests
-add_counts build/vm-debug/counts $((n + 2))
+scripts/vm.sh debug kunit $debug_tests
+add_counts build/vm-debug/counts $(($(echo $debug_tests | wc -w) + 2))
 
 echo "== done in $(( $(date +%s) - start ))s"
 echo "$passed passed, $failed failed, $skipped skipped"
