@@ -64,16 +64,8 @@ echo
 echo "# gateway s on oxfrm (192.0.2.1, 2001:db8::1) against a second guest"
 echo "# running Debian's stock kernel with xfrm_user and charon (192.0.2.2,"
 echo "# 2001:db8::2): s initiates IKE_SA v4, the stock peer initiates v6"
-ip netns add s
-ip link set "$dev" netns s
-swan_stock_net s "$dev" 1
-mkdir -p "$(swan_dir s)/swanctl"
-swan_stock_conf 1 >"$(swan_dir s)/swanctl/swanctl.conf"
-swan_start s
-swan_load s
-for n in $(seq 120); do
-	ip netns exec s ping -c 1 -W 1 192.0.2.2 >/dev/null 2>&1 && break
-done
+swan_stock_host s "$dev" 1
+swan_stock_wait_peer s
 swanctl_in s --initiate --child gcm128 --timeout 60 2>&1 | grep -E 'established|installed' ||
 	fail "initiate against the stock kernel"
 swan_wait_child s chacha6 120

@@ -55,8 +55,7 @@ grep -q 'DPD\|retransmit' "$(swan_dir a)/charon.log" || fail "a's charon did no 
 expect_eq "IKE_SA in a" "$(swan_ike a dpd)" none
 
 echo "# b's charon started again"
-swan_start b
-swan_load b
+swan_up b
 up
 echo "up again: a $(count a), b $(count b)"
 expect_eq "a" "$(count a)" "2 SAs, 3 policies"
@@ -67,8 +66,7 @@ expect_eq "b's policies" "$(ip netns exec b ip -o xfrm policy list | grep -vc 's
 echo "# a's charon stopped (SIGTERM) and started again"
 swan_stop a
 expect_eq "a stopped" "$(count a)" "0 SAs, 0 policies"
-swan_start a
-swan_load a
+swan_up a
 up
 expect_eq "a restarted" "$(count a)" "2 SAs, 3 policies"
 esp_no_errors "swan_dpd"

@@ -105,27 +105,15 @@ $(children "$self" "$peer" "$children6")
 		}
 	}
 }
-secrets {
-	ike-v4 {
-		id-a = a.v4.oxfrm.test
-		id-b = b.v4.oxfrm.test
-		secret = "oxfrm swan_gateways test key"
-	}
-}
+$(swan_psk_secrets "oxfrm swan_gateways test key" a.v4.oxfrm.test b.v4.oxfrm.test)
 EOT
 }
 
 echo "# certificates (pki)"
 swan_pki /tmp/pki a.oxfrm.test b.oxfrm.test
-mkdir -p "$(swan_dir a)/swanctl" "$(swan_dir b)/swanctl"
 swan_install_cert a /tmp/pki a.oxfrm.test
 swan_install_cert b /tmp/pki b.oxfrm.test
-swanctl_conf 1 2 >"$(swan_dir a)/swanctl/swanctl.conf"
-swanctl_conf 2 1 >"$(swan_dir b)/swanctl/swanctl.conf"
-swan_start a
-swan_start b
-swan_load a
-swan_load b
+swan_pair_up "$(swanctl_conf 1 2)" "$(swanctl_conf 2 1)"
 in_b iperf3 -s -D -1 >/dev/null 2>&1 || true
 
 # traffic CHILD: what goes through CHILD, from a to b and back.

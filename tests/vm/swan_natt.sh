@@ -126,24 +126,12 @@ connections {
 		}
 	}
 }
-secrets {
-	ike-all {
-		id-1 = a.oxfrm.test
-		id-2 = b.oxfrm.test
-		id-3 = a.v6.oxfrm.test
-		id-4 = b.v6.oxfrm.test
-		secret = "oxfrm swan_natt test key"
-	}
-}
+$(swan_psk_secrets "oxfrm swan_natt test key" a.oxfrm.test b.oxfrm.test \
+	a.v6.oxfrm.test b.v6.oxfrm.test)
 EOT
 }
 
-for ns in a b; do
-	mkdir -p "$(swan_dir $ns)/swanctl"
-	swanctl_conf $ns >"$(swan_dir $ns)/swanctl/swanctl.conf"
-	swan_start $ns
-	swan_load $ns
-done
+swan_pair_up "$(swanctl_conf a)" "$(swanctl_conf b)"
 
 for child in gcm4 chacha6; do
 	out=$(swanctl_in a --initiate --child "$child" --timeout 60 2>&1) ||

@@ -17,20 +17,8 @@ trap swan_stop_all EXIT
 [ "$GUEST_KERNEL" = stock ] || skip "the stock-kernel peer runs with the stock kernel's guest only"
 dev=$(peer_link) || fail "no link to the peer"
 oxfrm_load
-ip netns add a
-ip link set "$dev" netns a
-swan_stock_net a "$dev" 1
-mkdir -p "$(swan_dir a)/swanctl"
-swan_stock_conf 1 >"$(swan_dir a)/swanctl/swanctl.conf"
-swan_start a
-swan_load a
-
-# The peer boots after this guest: wait for its link.
-for n in $(seq 240); do
-	ip netns exec a ping -c 1 -W 1 192.0.2.2 >/dev/null 2>&1 && break
-done
-ip netns exec a ping -c 1 -W 1 192.0.2.2 >/dev/null 2>&1 ||
-	fail "the peer guest never answered"
+swan_stock_host a "$dev" 1
+swan_stock_wait_peer a
 
 for child in gcm128 trans4; do
 	out=$(swanctl_in a --initiate --child "$child" --timeout 60 2>&1) ||

@@ -4,9 +4,8 @@
 # /tmp/swan-NS (strongswan.conf, swanctl/, the vici socket, charon.log)
 # and its own /run (charon's pid file is compiled in as /run/charon.pid).
 #
-# swan_start NS [CONF]   writes /tmp/swan-NS/strongswan.conf (CONF is
-#                        extra text inside its charon { } section) and
-#                        starts charon in NS; oxfrm (or the stock kernel's
+# swan_start NS          writes /tmp/swan-NS/strongswan.conf and starts
+#                        charon in NS; oxfrm (or the stock kernel's
 #                        xfrm_user) must already own NETLINK_XFRM there
 # swan_stop NS [SIGNAL]  stops it (TERM: charon removes its SAs and
 #                        policies; KILL: a crash that leaves them)
@@ -18,6 +17,10 @@
 # swan_ike NS IKE        the state of IKE's IKE_SA ("none" without one)
 # swan_wait_child NS CHILD [SECONDS]
 #                        waits until CHILD is INSTALLED
+# swan_up NS [CONF]      writes CONF (if given) as NS's swanctl.conf,
+#                        starts charon and loads it
+# swan_psk_secrets SECRET ID...
+#                        the secrets section: one PSK for all those IDs
 # swan_psk_conf SELF PEER CONN CHILD CONN_OPTS CHILD_OPTS
 #                        a swanctl.conf: IKE_SA CONN between 192.0.2.SELF
 #                        and 192.0.2.PEER (PSK, ids hostN.oxfrm.test) with
@@ -46,7 +49,7 @@ swanctl_in() {
 }
 
 swan_start() {
-	local ns=$1 extra=${2:-} d i
+	local ns=$1 d i
 	d=$(swan_dir "$ns")
 	mkdir -p "$d/swanctl"/{x509,x509ca,x509ocsp,x509aa,x509ac,x509crl} \
 		"$d/swanctl"/{pubkey,private,rsa,ecdsa,bliss,pkcs8,pkcs12}
@@ -81,7 +84,6 @@ charon {
 			default = -1
 		}
 	}
-$extra
 }
 swanctl {
 	load = random drbg sha1 sha2 hmac gmp pem pkcs1 pkcs8 x509 pubkey constraints
@@ -192,25 +194,35 @@ $6
 		}
 	}
 }
-secrets {
-	ike-all {
-		id-1 = host1.oxfrm.test
-		id-2 = host2.oxfrm.test
-		secret = "oxfrm $3 test key"
-	}
-}
+$(swan_psk_secrets "oxfrm $3 test key" host1.oxfrm.test host2.oxfrm.test)
 EOT
 }
 
-swan_pair_up() {
-	local ns
-	mkdir -p "$(swan_dir a)/swanctl" "$(swan_dir b)/swanctl"
-	echo "$1" >"$(swan_dir a)/swanctl/swanctl.conf"
-	echo "$2" >"$(swan_dir b)/swanctl/swanctl.conf"
-	for ns in a b; do
-		swan_start $ns
-		swan_load $ns
+swan_psk_secrets() {
+	local secret=$1 id i=0
+	shift
+	printf 'secrets {\n\tike-all {\n'
+	for id in "$@"; do
+		i=$((i + 1))
+		printf '\t\tid-%d = %s\n' "$i" "$id"
 	done
+	printf '\t\tsecret = "%s"\n\t}\n}\n' "$secret"
+}
+
+swan_up() {
+	local d
+	d=$(swan_dir "$1")/swanctl
+	if [ -n "${2:-}" ]; then
+		mkdir -p "$d"
+		echo "$2" >"$d/swanctl.conf"
+	fi
+	swan_start "$1"
+	swan_load "$1"
+}
+
+swan_pair_up() {
+	swan_up a "$1"
+	swan_up b "$2"
 }
 
 # pki with only the plugins the guest has; what it says goes to DIR/pki.err.

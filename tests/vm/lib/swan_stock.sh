@@ -31,7 +31,8 @@ swan_stock_net() {
 	ip netns exec "$ns" ip -6 route add "fd0$peer::/16" dev "$dev"
 }
 
-# swan_stock_conf SELF: swanctl.conf of host SELF (1 or 2).
+# swan_stock_conf SELF: swanctl.conf of host SELF (1 or 2); the PSK
+# helpers come from tests/vm/lib/swan.sh.
 swan_stock_conf() {
 	local s=$1 p=$((3 - $1)) start4=none start6=none
 	if [ "$s" = 1 ]; then start4=none; else start6=start; fi
@@ -94,14 +95,26 @@ connections {
 		}
 	}
 }
-secrets {
-	ike-all {
-		id-1 = host1.oxfrm.test
-		id-2 = host2.oxfrm.test
-		id-3 = host1.v6.oxfrm.test
-		id-4 = host2.v6.oxfrm.test
-		secret = "$SWAN_STOCK_PSK"
-	}
-}
+$(swan_psk_secrets "$SWAN_STOCK_PSK" host1.oxfrm.test host2.oxfrm.test \
+	host1.v6.oxfrm.test host2.v6.oxfrm.test)
 EOT
+}
+
+# swan_stock_host NS DEV SELF: host SELF in a new namespace NS, which gets
+# the link DEV, its addresses, and a charon with host SELF's configuration.
+swan_stock_host() {
+	ip netns add "$1"
+	ip link set "$2" netns "$1"
+	swan_stock_net "$1" "$2" "$3"
+	swan_up "$1" "$(swan_stock_conf "$3")"
+}
+
+# swan_stock_wait_peer NS: host a waits for the peer guest, which boots
+# after it (the link addresses have no policy).
+swan_stock_wait_peer() {
+	local n
+	for n in $(seq 240); do
+		ip netns exec "$1" ping -c 1 -W 1 192.0.2.2 >/dev/null 2>&1 && return 0
+	done
+	fail "the peer guest never answered"
 }

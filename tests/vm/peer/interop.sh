@@ -2,11 +2,12 @@
 # The stock kernel's side of tests/vm/interop.sh (side b): xfrm_user, esp4
 # and esp6 configured with the same `ip xfrm` commands, then it answers
 # pings and serves iperf3 until the host stops it.
+. /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/interop.sh
-for m in virtio_pci virtio_net xfrm_user esp4 esp6; do
+for m in xfrm_user esp4 esp6; do
 	modprobe $m
 done
-dev=$(ls /sys/class/net | grep -v -e lo -e inner | head -1)
+dev=$(peer_link) || fail "no link"
 # ESP in UDP reaches the stock kernel's XFRM through a socket, as charon's.
 /oxfrm/bin/encapsock 4500 &
 interop_setup b "$dev"

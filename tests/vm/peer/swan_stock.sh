@@ -10,13 +10,7 @@ for m in xfrm_user esp4 esp6; do
 	modprobe $m
 done
 dev=$(peer_link) || fail "no link"
-ip netns add b
-ip link set "$dev" netns b
-swan_stock_net b "$dev" 2
-mkdir -p "$(swan_dir b)/swanctl"
-swan_stock_conf 2 >"$(swan_dir b)/swanctl/swanctl.conf"
-swan_start b
-swan_load b
+swan_stock_host b "$dev" 2
 echo "peer: charon up on $dev"
 last=
 while :; do
