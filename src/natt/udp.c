@@ -49,15 +49,19 @@ unsigned int oxfrm_natt_len(const struct oxfrm_state *x)
 
 /*
  * Whether ESP to (@daddr, @dport) belongs to an SA encapsulated on that
- * port: how packets on ports other than 4500 are recognised.
+ * port: how packets on ports other than 4500 are recognised. Without any
+ * encapsulated SA, ordinary UDP traffic is spared the SAD lookup.
  */
 static bool oxfrm_natt_sa_port(struct net *net, const xfrm_address_t *daddr,
 			       __be32 spi, u16 family, __be16 dport, u32 mark)
 {
+	struct oxfrm_sad *sad = oxfrm_pernet(net)->sad;
 	struct oxfrm_state *x;
 	bool ours;
 
-	x = oxfrm_state_lookup(oxfrm_pernet(net)->sad, daddr, spi,
+	if (!READ_ONCE(sad->nr_encap))
+		return false;
+	x = oxfrm_state_lookup(sad, daddr, spi,
 			       IPPROTO_ESP, family, mark);
 	if (!x)
 		return false;

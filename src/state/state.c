@@ -239,6 +239,8 @@ int __oxfrm_state_insert(struct oxfrm_state *x)
 	list_add(&x->all.list, &sad->all);
 	x->linked = true;
 	sad->count++;
+	if (x->has_encap)
+		WRITE_ONCE(sad->nr_encap, sad->nr_encap + 1);
 	return 0;
 fail_seq:
 	rhltable_remove(&sad->by_dst, &x->by_dst, oxfrm_state_dst_params);
@@ -305,6 +307,8 @@ static void __oxfrm_state_unhash(struct oxfrm_state *x)
 	WRITE_ONCE(x->dead, true);
 	spin_unlock(&x->lock);
 	sad->count--;
+	if (x->has_encap)
+		WRITE_ONCE(sad->nr_encap, sad->nr_encap - 1);
 }
 
 /*
