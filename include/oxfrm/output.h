@@ -28,7 +28,7 @@ void oxfrm_hold_move(struct oxfrm_policy *old, struct oxfrm_policy *pol);
 
 /* resolve.c */
 struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
-					 const struct oxfrm_policy *pol,
+					 struct oxfrm_policy *pol,
 					 const struct xfrm_user_tmpl *t,
 					 const struct oxfrm_flow *fl, int *err);
 

@@ -20,6 +20,7 @@
 #include <linux/llist.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
@@ -143,6 +144,13 @@ struct oxfrm_policy {
 	struct oxfrm_spd *spd;
 	struct timer_list timer;	/* lifetimes; holds no reference */
 	struct oxfrm_hold hold;
+	/*
+	 * The SA an OUT policy's template last resolved to, valid while the
+	 * SAD's generation is out_gen (see resolve.c); holds no reference.
+	 */
+	seqlock_t out_lock;
+	struct oxfrm_state *out_x;
+	u32 out_gen;
 	u64 seq;			/* lower wins a priority tie */
 	bool linked;			/* in the SPD; under spd->lock */
 

@@ -86,38 +86,114 @@ static bool oxfrm_output_better(const struct oxfrm_state *a,
 }
 
 /*
+ * Whether @x may protect @fl for template @t of @pol, apart from the mark
+ * and the selector, which depend on the packet.
+ */
+static bool oxfrm_output_fits(const struct oxfrm_state *x,
+			      const struct xfrm_user_tmpl *t,
+			      const struct oxfrm_policy *pol)
+{
+	return x->mode == t->mode && x->key.proto == t->id.proto &&
+	       (!t->id.spi || x->key.spi == t->id.spi) &&
+	       x->if_id == pol->if_id;
+}
+
+static bool oxfrm_output_valid_for(const struct oxfrm_state *x,
+				   const struct oxfrm_flow *fl)
+{
+	return !READ_ONCE(x->dead) && !READ_ONCE(x->expired) &&
+	       (fl->mark & x->mark.m) == x->mark.v &&
+	       oxfrm_output_sel_match(x, fl);
+}
+
+/*
+ * The SA cache of an OUT policy: what its template resolved to, valid
+ * while the SAD's generation has not moved (no SA linked, unlinked,
+ * renumbered or updated since) and the SA was the only one the template
+ * could have chosen, whatever the packet. The cache holds no reference:
+ * a state leaves the SAD, and moves the generation, before its last
+ * reference can go, and it is freed only an RCU grace period later, so a
+ * reader under RCU that sees the generation unmoved sees a live state.
+ * Called under RCU; a referenced state or NULL.
+ */
+static struct oxfrm_state *
+oxfrm_output_cached(struct oxfrm_sad *sad, struct oxfrm_policy *pol,
+		    const struct xfrm_user_tmpl *t, const struct oxfrm_flow *fl,
+		    const xfrm_address_t *daddr, const xfrm_address_t *saddr)
+{
+	struct oxfrm_state *x;
+	unsigned int seq;
+	u32 gen;
+
+	do {
+		seq = read_seqbegin(&pol->out_lock);
+		x = pol->out_x;
+		gen = pol->out_gen;
+	} while (read_seqretry(&pol->out_lock, seq));
+	/* The generation after the pair: a stale pair cannot pass as new. */
+	smp_rmb();
+	if (!x || gen != (u32)atomic_read(&sad->genid))
+		return NULL;
+	if (x->family != t->family || x->reqid != t->reqid ||
+	    !xfrm_addr_equal(&x->daddr, daddr, t->family) ||
+	    !xfrm_addr_equal(&x->saddr, saddr, t->family) ||
+	    !oxfrm_output_fits(x, t, pol) || !oxfrm_output_valid_for(x, fl))
+		return NULL;
+	return refcount_inc_not_zero(&x->refcnt) ? x : NULL;
+}
+
+static void oxfrm_output_cache(struct oxfrm_policy *pol,
+			       struct oxfrm_state *x, u32 gen)
+{
+	write_seqlock_bh(&pol->out_lock);
+	pol->out_x = x;
+	pol->out_gen = gen;
+	write_sequnlock_bh(&pol->out_lock);
+}
+
+/*
  * Looks the states of (@daddr, @saddr, t->reqid, t->family) through under
  * RCU: the best valid one for @fl, with a reference, or NULL and whether
- * a larval one waits for the key manager.
+ * a larval one waits for the key manager. The choice is cached on @pol
+ * when no other state could have been chosen.
  */
 static struct oxfrm_state *
 oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
-		    const struct oxfrm_policy *pol, const struct oxfrm_flow *fl,
+		    struct oxfrm_policy *pol, const struct oxfrm_flow *fl,
 		    const xfrm_address_t *daddr, const xfrm_address_t *saddr,
 		    bool *acquiring)
 {
 	struct oxfrm_state *x, *best = NULL;
 	struct rhlist_head *list, *pos;
+	unsigned int others = 0;
+	u32 gen;
 
 	*acquiring = false;
 	rcu_read_lock();
+	x = oxfrm_output_cached(sad, pol, t, fl, daddr, saddr);
+	if (x) {
+		rcu_read_unlock();
+		return x;
+	}
+	gen = atomic_read(&sad->genid);
+	/* Before the lookup: a state linked or unlinked meanwhile moves it. */
+	smp_rmb();
 	list = oxfrm_state_lookup_dst(sad, daddr, saddr, t->reqid, t->family);
 	rhl_for_each_entry_rcu(x, pos, list, by_dst) {
-		if (x->mode != t->mode || x->key.proto != t->id.proto ||
-		    (t->id.spi && x->key.spi != t->id.spi) ||
-		    (fl->mark & x->mark.m) != x->mark.v ||
-		    x->if_id != pol->if_id)
+		if (!oxfrm_output_fits(x, t, pol))
 			continue;
+		others++;
 		if (x->kstate == OXFRM_STATE_ACQ) {
 			*acquiring = true;
 			continue;
 		}
-		if (READ_ONCE(x->dead) || READ_ONCE(x->expired) ||
-		    !oxfrm_output_sel_match(x, fl))
+		if (!oxfrm_output_valid_for(x, fl))
 			continue;
 		if (oxfrm_output_better(x, best))
 			best = x;
 	}
+	if (best && others == 1)
+		oxfrm_output_cache(pol, best, gen);
 	if (best && !refcount_inc_not_zero(&best->refcnt))
 		best = NULL;
 	rcu_read_unlock();
@@ -157,7 +233,7 @@ static void oxfrm_output_tempsel(struct xfrm_selector *sel,
  * *@found with a reference.
  */
 static int oxfrm_output_acquire(struct oxfrm_net *on,
-				const struct oxfrm_policy *pol,
+				struct oxfrm_policy *pol,
 				const struct xfrm_user_tmpl *t,
 				const struct oxfrm_flow *fl,
 				const xfrm_address_t *daddr,
@@ -219,7 +295,7 @@ static int oxfrm_output_acquire(struct oxfrm_net *on,
  * cannot be.
  */
 struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
-					 const struct oxfrm_policy *pol,
+					 struct oxfrm_policy *pol,
 					 const struct xfrm_user_tmpl *t,
 					 const struct oxfrm_flow *fl, int *err)
 {

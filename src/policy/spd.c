@@ -208,6 +208,7 @@ struct oxfrm_policy *oxfrm_policy_alloc(struct oxfrm_spd *spd, gfp_t gfp)
 	INIT_LIST_HEAD(&pol->walk.all);
 	timer_setup(&pol->timer, oxfrm_policy_timer, 0);
 	oxfrm_hold_init(pol);
+	seqlock_init(&pol->out_lock);
 	pol->spd = spd;
 	atomic_inc(&spd->nr_policies);
 	return pol;

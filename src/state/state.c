@@ -241,6 +241,7 @@ int __oxfrm_state_insert(struct oxfrm_state *x)
 	sad->count++;
 	if (x->has_encap)
 		WRITE_ONCE(sad->nr_encap, sad->nr_encap + 1);
+	atomic_inc(&sad->genid);
 	return 0;
 fail_seq:
 	rhltable_remove(&sad->by_dst, &x->by_dst, oxfrm_state_dst_params);
@@ -289,6 +290,7 @@ int __oxfrm_state_rehash(struct oxfrm_state *x, __be32 spi)
 		return err;
 	}
 	oxfrm_spi_use_put(sad, old, x->key.proto);
+	atomic_inc(&sad->genid);
 	return 0;
 }
 
@@ -309,6 +311,8 @@ static void __oxfrm_state_unhash(struct oxfrm_state *x)
 	sad->count--;
 	if (x->has_encap)
 		WRITE_ONCE(sad->nr_encap, sad->nr_encap - 1);
+	/* Before the SAD's reference goes: see oxfrm_output_cached(). */
+	atomic_inc(&sad->genid);
 }
 
 /*
@@ -606,6 +610,7 @@ static int oxfrm_state_update_valid(struct oxfrm_state *old,
 		old->smark = x->smark;
 	if (x->if_id)
 		old->if_id = x->if_id;
+	atomic_inc(&old->sad->genid);
 	mod_timer(&old->timer, jiffies + HZ);
 	if (READ_ONCE(old->curlft.use_time))
 		oxfrm_state_check_expire(old);
