@@ -2,10 +2,11 @@
 /*
  * What one ESP encryption or decryption needs beside the packet, in one
  * allocation that lives until the crypto API is done with it: the
- * associated data, the IV, the request and the scatterlist over the
- * packet. The associated data is a copy (SPI, with ESN the high sequence
- * bits, sequence number) that the scatterlist's first entry points to, so
- * the packet's ESP header never moves to make room for the high bits.
+ * associated data (with ESN), the IV, the request and the scatterlist
+ * over the packet. With ESN the associated data is a copy (SPI, high
+ * sequence bits, sequence number) that the scatterlist's first entry
+ * points to, so the packet's ESP header never moves to make room for the
+ * high bits.
  *
  * One allocation per packet, as in the stock kernel's esp4/esp6: the
  * request's size depends on the transform, and its lifetime on the crypto
@@ -66,33 +67,37 @@ int oxfrm_esp_req_alloc(struct oxfrm_state *x, struct sk_buff *skb, int nsg,
 
 /*
  * The associated data of ESP packet @skb (ESP header at skb->data, the
- * high sequence bits @seq_hi with ESN) in r->sg[0], and the packet from
- * behind its ESP header in the entries after it. Returns the associated
- * data's length, or a negative errno (then @r is freed).
+ * high sequence bits @seq_hi with ESN) and the packet behind it in @r's
+ * scatterlist. Without ESN the associated data is the ESP header itself,
+ * so one entry can cover it and the payload, as in esp4: every entry more
+ * is a step more for the cipher's walk. With ESN it is a copy in r->sg[0],
+ * the packet from behind its ESP header in the entries after it. Returns
+ * the associated data's length, or a negative errno (then @r is freed).
  */
 int oxfrm_esp_req_map(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
 		      struct oxfrm_esp_req *r)
 {
 	struct ip_esp_hdr *esph = (struct ip_esp_hdr *)skb->data;
-	int assoclen, n;
+	int n;
 
-	r->aad[0] = esph->spi;
-	if (x->flags & XFRM_STATE_ESN) {
-		r->aad[1] = htonl(seq_hi);
-		r->aad[2] = esph->seq_no;
-		assoclen = 3 * sizeof(__be32);
-	} else {
-		r->aad[1] = esph->seq_no;
-		assoclen = 2 * sizeof(__be32);
+	if (!(x->flags & XFRM_STATE_ESN)) {
+		n = skb_to_sgvec(skb, r->sg, 0, skb->len);
+		if (unlikely(n < 0))
+			goto fail;
+		return sizeof(*esph);
 	}
-	sg_set_buf(&r->sg[0], r->aad, assoclen);
+	r->aad[0] = esph->spi;
+	r->aad[1] = htonl(seq_hi);
+	r->aad[2] = esph->seq_no;
+	sg_set_buf(&r->sg[0], r->aad, 3 * sizeof(__be32));
 	n = skb_to_sgvec(skb, &r->sg[1], sizeof(*esph),
 			 skb->len - sizeof(*esph));
-	if (unlikely(n < 0)) {
-		kfree(r->tmp);
-		return n;
-	}
-	return assoclen;
+	if (unlikely(n < 0))
+		goto fail;
+	return 3 * sizeof(__be32);
+fail:
+	kfree(r->tmp);
+	return n;
 }
 
 /*
