@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 #include <net/net_namespace.h>
 #include <oxfrm/oxfrm.h>
+#include <oxfrm/esp.h>
 #include <oxfrm/mib.h>
 #include <oxfrm/sysctl.h>
 #include <oxfrm/netlink.h>
@@ -139,9 +140,12 @@ static int __init oxfrm_init(void)
 	 * may fail after that. Until the namespaces are ready, the handlers
 	 * drop what they receive.
 	 */
-	err = oxfrm_input_init();
+	err = oxfrm_esp_init();
 	if (err)
 		return err;
+	err = oxfrm_input_init();
+	if (err)
+		goto err_input;
 	err = oxfrm_state_init();
 	if (err)
 		goto err_state;
@@ -164,6 +168,8 @@ err_proto:
 	oxfrm_state_exit();
 err_state:
 	oxfrm_input_exit();
+err_input:
+	oxfrm_esp_exit();
 	return err;
 }
 
@@ -175,6 +181,7 @@ static void __exit oxfrm_exit(void)
 	unregister_pernet_subsys(&oxfrm_net_ops);
 	oxfrm_state_exit();
 	oxfrm_input_exit();
+	oxfrm_esp_exit();
 	pr_info("unloaded\n");
 }
 

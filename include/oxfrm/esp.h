@@ -27,10 +27,12 @@ int oxfrm_esp_init_state(struct oxfrm_state *x, struct netlink_ext_ack *extack);
 void oxfrm_esp_destroy_state(struct oxfrm_state *x);
 
 /* crypto.c */
+int oxfrm_esp_init(void);
+void oxfrm_esp_exit(void);
 
 /* One crypto operation on a packet (see crypto.c). */
 struct oxfrm_esp_req {
-	void *tmp;			/* the allocation, freed when done */
+	void *tmp;			/* its room, given back when done */
 	struct aead_request *req;
 	struct scatterlist *sg;		/* [0]: the associated data */
 	u8 *iv;

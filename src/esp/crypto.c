@@ -8,9 +8,13 @@
  * points to, so the packet's ESP header never moves to make room for the
  * high bits.
  *
- * One allocation per packet, as in the stock kernel's esp4/esp6: the
- * request's size depends on the transform, and its lifetime on the crypto
- * driver (cryptd completes requests later, on another CPU).
+ * No allocation per packet: each CPU has a buffer for it, which serves
+ * one operation at a time, with bottom halves off from the moment it is
+ * taken until the crypto has run, so nothing else on the CPU can take it
+ * meanwhile. An operation the driver completes later (cryptd, when the
+ * FPU is busy) keeps its buffer until then, wherever it completes; the
+ * CPU's operations meanwhile, and those of transforms whose requests do
+ * not fit the buffer, are allocated, as esp4 allocates each one.
  */
 
 #include <crypto/aead.h>
@@ -21,12 +25,109 @@
 #include <oxfrm/esp.h>
 #include <oxfrm/state.h>
 
+/*
+ * A CPU's buffer; busy while an operation owns it. The buffer itself is
+ * kmalloc()ed: scatterlists point into it (the associated data, and the
+ * drivers' own entries in their request contexts), so it must be in the
+ * linear map, which per-CPU memory is not.
+ */
+#define OXFRM_ESP_SCRATCH	2048
+
+struct oxfrm_esp_scratch {
+	bool busy;
+	void *buf;
+};
+
+static struct oxfrm_esp_scratch __percpu *oxfrm_esp_scratch;
+
 struct oxfrm_esp_tmp {
 	struct sk_buff *skb;
 	oxfrm_esp_done_t done;
+	struct oxfrm_esp_scratch *scratch;	/* NULL: allocated */
 	__be32 aad[3];
 	/* then the IV, the request and the scatterlist, each aligned */
 };
+
+/* Once no operation is left: every state, and so every packet, is gone. */
+void oxfrm_esp_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		kfree(per_cpu_ptr(oxfrm_esp_scratch, cpu)->buf);
+	free_percpu(oxfrm_esp_scratch);
+}
+
+int oxfrm_esp_init(void)
+{
+	void *buf;
+	int cpu;
+
+	oxfrm_esp_scratch = alloc_percpu(struct oxfrm_esp_scratch);
+	if (!oxfrm_esp_scratch)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		buf = kmalloc_node(OXFRM_ESP_SCRATCH, GFP_KERNEL,
+				   cpu_to_node(cpu));
+		if (!buf) {
+			oxfrm_esp_exit();
+			return -ENOMEM;
+		}
+		per_cpu_ptr(oxfrm_esp_scratch, cpu)->buf = buf;
+	}
+	return 0;
+}
+
+/* Room for @len bytes: the CPU's buffer, with bottom halves off, if free. */
+static struct oxfrm_esp_tmp *oxfrm_esp_tmp_get(size_t len)
+{
+	struct oxfrm_esp_scratch *s;
+	struct oxfrm_esp_tmp *tmp;
+
+	if (len <= OXFRM_ESP_SCRATCH) {
+		local_bh_disable();
+		s = this_cpu_ptr(oxfrm_esp_scratch);
+		/* Pairs with the release in oxfrm_esp_tmp_put(). */
+		if (!smp_load_acquire(&s->busy)) {
+			WRITE_ONCE(s->busy, true);
+			tmp = (struct oxfrm_esp_tmp *)s->buf;
+			tmp->scratch = s;
+			return tmp;
+		}
+		local_bh_enable();
+	}
+	tmp = kmalloc(len, GFP_ATOMIC);
+	if (tmp)
+		tmp->scratch = NULL;
+	return tmp;
+}
+
+/* Gives the room back, from any CPU: the operation is over. */
+static void oxfrm_esp_tmp_put(struct oxfrm_esp_tmp *tmp)
+{
+	if (!tmp->scratch) {
+		kfree(tmp);
+		return;
+	}
+	/* Whatever was read of @tmp was read before it is free again. */
+	smp_store_release(&tmp->scratch->busy, false);
+}
+
+/* Where the operation was set up: bottom halves back on, if it was off. */
+static void oxfrm_esp_tmp_leave(struct oxfrm_esp_scratch *scratch)
+{
+	if (scratch)
+		local_bh_enable();
+}
+
+/* Both, where the operation was set up and ended at once. */
+static void oxfrm_esp_tmp_done(struct oxfrm_esp_tmp *tmp)
+{
+	struct oxfrm_esp_scratch *scratch = tmp->scratch;
+
+	oxfrm_esp_tmp_put(tmp);
+	oxfrm_esp_tmp_leave(scratch);
+}
 
 /*
  * Room for one operation of @x's transform on @skb with @nsg scatterlist
@@ -47,7 +148,7 @@ int oxfrm_esp_req_alloc(struct oxfrm_state *x, struct sk_buff *skb, int nsg,
 	len = ALIGN(len, __alignof__(struct scatterlist));
 	len += sizeof(struct scatterlist) * nsg;
 
-	tmp = kmalloc(len, GFP_ATOMIC);
+	tmp = oxfrm_esp_tmp_get(len);
 	if (!tmp)
 		return -ENOMEM;
 	tmp->skb = skb;
@@ -96,7 +197,7 @@ int oxfrm_esp_req_map(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
 		goto fail;
 	return 3 * sizeof(__be32);
 fail:
-	kfree(r->tmp);
+	oxfrm_esp_tmp_done(r->tmp);
 	return n;
 }
 
@@ -110,7 +211,7 @@ static void oxfrm_esp_req_complete(void *data, int err)
 	struct sk_buff *skb = tmp->skb;
 	oxfrm_esp_done_t done = tmp->done;
 
-	kfree(tmp);
+	oxfrm_esp_tmp_put(tmp);
 	done(skb, err);
 }
 
@@ -131,6 +232,8 @@ static void oxfrm_esp_req_done(struct crypto_async_request *base, int err)
  */
 int oxfrm_esp_req_run(struct oxfrm_esp_req *r, bool encrypt)
 {
+	struct oxfrm_esp_tmp *tmp = r->tmp;
+	struct oxfrm_esp_scratch *scratch = tmp->scratch;
 	int err;
 
 	/*
@@ -138,11 +241,14 @@ int oxfrm_esp_req_run(struct oxfrm_esp_req *r, bool encrypt)
 	 * the packet (-ENOSPC, -EBUSY), as esp4 does. A backlog would grow
 	 * without bound under a flood the ICV has not yet judged.
 	 */
-	aead_request_set_callback(r->req, 0, oxfrm_esp_req_done, r->tmp);
+	aead_request_set_callback(r->req, 0, oxfrm_esp_req_done, tmp);
 	err = encrypt ? crypto_aead_encrypt(r->req) :
 			crypto_aead_decrypt(r->req);
-	if (err == -EINPROGRESS)
+	if (err == -EINPROGRESS) {
+		/* @tmp is the completion's now, maybe already given back. */
+		oxfrm_esp_tmp_leave(scratch);
 		return err;
-	kfree(r->tmp);
+	}
+	oxfrm_esp_tmp_done(tmp);
 	return err;
 }
