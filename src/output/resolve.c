@@ -319,3 +319,4 @@ struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
 	*err = oxfrm_output_acquire(on, pol, t, fl, &daddr, &saddr, &x);
 	return x;
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_output_resolve);

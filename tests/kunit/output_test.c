@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: which SA a policy's template resolves to for a flow, and that the
+ * policy's SA cache never changes that choice: a newer SA takes over, an
+ * unlinked or expired one is dropped, an SA whose selector covers only
+ * some flows is not handed to the others, and a template that no longer
+ * fits the cached SA does not get it.
+ */
+
+#include <kunit/test.h>
+#include <linux/in.h>
+#include <oxfrm/output.h>
+#include <oxfrm/policy.h>
+#include <oxfrm/state.h>
+
+#define OXFRM_OUT_TEST_REQID	7
+
+struct oxfrm_out_test {
+	struct oxfrm_net *on;
+	struct oxfrm_sad *sad;
+	struct oxfrm_policy *pol;
+	struct oxfrm_flow fl;
+};
+
+static __be32 oxfrm_out_test_addr(u32 a, u32 b, u32 c, u32 d)
+{
+	return htonl(a << 24 | b << 16 | c << 8 | d);
+}
+
+/* A detached SAD, an OUT policy with one tunnel template, a UDP flow. */
+static void oxfrm_out_test_init(struct kunit *test, struct oxfrm_out_test *o)
+{
+	struct xfrm_user_tmpl *t;
+
+	o->sad = kunit_kzalloc(test, sizeof(*o->sad), GFP_KERNEL);
+	o->on = kunit_kzalloc(test, sizeof(*o->on), GFP_KERNEL);
+	o->pol = kunit_kzalloc(test, sizeof(*o->pol), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o->sad);
+	KUNIT_ASSERT_NOT_NULL(test, o->on);
+	KUNIT_ASSERT_NOT_NULL(test, o->pol);
+	KUNIT_ASSERT_EQ(test, oxfrm_sad_init(o->sad), 0);
+	/* No netlink socket: a missing SA asks nobody (-ESRCH). */
+	o->on->net = &init_net;
+	o->on->sad = o->sad;
+	seqlock_init(&o->pol->out_lock);
+	o->pol->nr_tmpls = 1;
+	t = &o->pol->tmpls[0];
+	t->family = AF_INET;
+	t->mode = XFRM_MODE_TUNNEL;
+	t->reqid = OXFRM_OUT_TEST_REQID;
+	t->id.proto = IPPROTO_ESP;
+	t->id.daddr.a4 = oxfrm_out_test_addr(192, 0, 2, 2);
+	t->saddr.a4 = oxfrm_out_test_addr(192, 0, 2, 1);
+	o->fl.family = AF_INET;
+	o->fl.proto = IPPROTO_UDP;
+	o->fl.saddr.a4 = oxfrm_out_test_addr(10, 1, 0, 1);
+	o->fl.daddr.a4 = oxfrm_out_test_addr(10, 2, 0, 1);
+}
+
+static void oxfrm_out_test_exit(struct kunit *test, struct oxfrm_out_test *o)
+{
+	oxfrm_state_flush(o->sad);
+	oxfrm_sad_destroy(o->sad);
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->sad->nr_states), 0);
+}
+
+/*
+ * A linked tunnel SA of the template's endpoints and reqid, added at
+ * @added; @narrow limits its selector to 10.9.0.0/16.
+ * The SAD's reference is the only one left.
+ */
+static struct oxfrm_state *oxfrm_out_test_sa(struct kunit *test,
+					     struct oxfrm_out_test *o, u32 spi,
+					     time64_t added, bool narrow)
+{
+	const struct xfrm_user_tmpl *t = &o->pol->tmpls[0];
+	struct oxfrm_state *x = oxfrm_state_alloc(o->sad, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	oxfrm_state_set_id(x, &t->id.daddr, htonl(spi), IPPROTO_ESP, AF_INET);
+	x->saddr = t->saddr;
+	x->mode = XFRM_MODE_TUNNEL;
+	x->reqid = OXFRM_OUT_TEST_REQID;
+	x->kstate = OXFRM_STATE_VALID;
+	x->curlft.add_time = added;
+	if (narrow) {
+		x->sel.family = AF_INET;
+		x->sel.daddr.a4 = oxfrm_out_test_addr(10, 9, 0, 0);
+		x->sel.prefixlen_d = 16;
+	}
+	KUNIT_ASSERT_EQ(test, oxfrm_state_insert(x), 0);
+	oxfrm_state_put(x);
+	return x;
+}
+
+/* What the template gives the flow to @daddr now; no reference kept. */
+static struct oxfrm_state *oxfrm_out_test_resolve(struct oxfrm_out_test *o,
+						  __be32 daddr, int *err)
+{
+	struct oxfrm_flow fl = o->fl;
+	struct oxfrm_state *x;
+
+	fl.daddr.a4 = daddr;
+	x = oxfrm_output_resolve(o->on, o->pol, &o->pol->tmpls[0], &fl, err);
+	if (x)
+		oxfrm_state_put(x);
+	return x;
+}
+
+static void oxfrm_out_test_newest(struct kunit *test)
+{
+	__be32 dst = oxfrm_out_test_addr(10, 2, 0, 1);
+	struct oxfrm_state *a, *b;
+	struct oxfrm_out_test o;
+	int err;
+
+	oxfrm_out_test_init(test, &o);
+	a = oxfrm_out_test_sa(test, &o, 0x100, 100, false);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
+	/* Again, now from the cache. */
+	KUNIT_EXPECT_PTR_EQ(test, o.pol->out_x, a);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
+
+	/* A rekey: the newer SA takes over at once. */
+	b = oxfrm_out_test_sa(test, &o, 0x200, 200, false);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), b);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), b);
+
+	/* The newer one deleted: back to the older. */
+	KUNIT_EXPECT_TRUE(test, oxfrm_state_unlink(b));
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
+
+	/* Expired: no SA, and nobody to ask. */
+	WRITE_ONCE(a->expired, true);
+	KUNIT_EXPECT_NULL(test, oxfrm_out_test_resolve(&o, dst, &err));
+	KUNIT_EXPECT_EQ(test, err, -ESRCH);
+	oxfrm_out_test_exit(test, &o);
+}
+
+/* An SA for some flows only is never the cached answer for the rest. */
+static void oxfrm_out_test_selector(struct kunit *test)
+{
+	__be32 wide = oxfrm_out_test_addr(10, 2, 0, 1);
+	__be32 narrow = oxfrm_out_test_addr(10, 9, 3, 4);
+	struct oxfrm_state *a, *b;
+	struct oxfrm_out_test o;
+	int err, i;
+
+	oxfrm_out_test_init(test, &o);
+	a = oxfrm_out_test_sa(test, &o, 0x100, 100, false);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, wide, &err), a);
+	b = oxfrm_out_test_sa(test, &o, 0x200, 200, true);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_PTR_EQ(test,
+				    oxfrm_out_test_resolve(&o, narrow, &err), b);
+		KUNIT_EXPECT_PTR_EQ(test,
+				    oxfrm_out_test_resolve(&o, wide, &err), a);
+	}
+	oxfrm_out_test_exit(test, &o);
+}
+
+/* A template changed in place no longer gets the SA it cached. */
+static void oxfrm_out_test_template(struct kunit *test)
+{
+	__be32 dst = oxfrm_out_test_addr(10, 2, 0, 1);
+	struct oxfrm_out_test o;
+	struct oxfrm_state *a;
+	int err;
+
+	oxfrm_out_test_init(test, &o);
+	a = oxfrm_out_test_sa(test, &o, 0x100, 100, false);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
+	o.pol->tmpls[0].id.spi = htonl(0x300);
+	KUNIT_EXPECT_NULL(test, oxfrm_out_test_resolve(&o, dst, &err));
+	o.pol->tmpls[0].id.spi = htonl(0x100);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
+	o.pol->if_id = 9;
+	KUNIT_EXPECT_NULL(test, oxfrm_out_test_resolve(&o, dst, &err));
+	oxfrm_out_test_exit(test, &o);
+}
+
+static struct kunit_case oxfrm_out_test_cases[] = {
+	KUNIT_CASE(oxfrm_out_test_newest),
+	KUNIT_CASE(oxfrm_out_test_selector),
+	KUNIT_CASE(oxfrm_out_test_template),
+	{ }
+};
+
+static struct kunit_suite oxfrm_out_test_suite = {
+	.name = "oxfrm_output",
+	.test_cases = oxfrm_out_test_cases,
+};
+
+kunit_test_suite(oxfrm_out_test_suite);
