@@ -150,7 +150,7 @@ struct oxfrm_policy {
 	 */
 	seqlock_t out_lock;
 	struct oxfrm_state *out_x;
-	u32 out_gen;
+	u64 out_gen;
 	u64 seq;			/* lower wins a priority tie */
 	bool linked;			/* in the SPD; under spd->lock */
 

@@ -104,7 +104,7 @@ struct oxfrm_sad {
 	struct list_head all;		/* oxfrm_sad_entry: newest state first */
 	unsigned int count;		/* linked states */
 	unsigned int nr_encap;		/* linked states with UDP encap */
-	atomic_t genid;			/* moves whenever an SA choice may */
+	atomic64_t genid;		/* moves whenever an SA choice may */
 	atomic_t nr_states;		/* allocated, not yet freed */
 	struct llist_head gc_list;	/* states whose last reference went */
 	struct work_struct gc_work;

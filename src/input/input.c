@@ -265,7 +265,7 @@ int oxfrm_input(struct sk_buff *skb, u16 family, int encap_type)
 	}
 	cb->seq_hi = seq_hi;
 
-	/* The device stays until the packet is delivered or dropped. */
+	/* The device stays until the packet is handed on or dropped. */
 	dev_hold(skb->dev);
 	err = oxfrm_esp_input(x, skb, seq_hi, oxfrm_input_resume);
 	if (err != -EINPROGRESS)

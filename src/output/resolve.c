@@ -123,7 +123,7 @@ oxfrm_output_cached(struct oxfrm_sad *sad, struct oxfrm_policy *pol,
 {
 	struct oxfrm_state *x;
 	unsigned int seq;
-	u32 gen;
+	u64 gen;
 
 	do {
 		seq = read_seqbegin(&pol->out_lock);
@@ -132,7 +132,7 @@ oxfrm_output_cached(struct oxfrm_sad *sad, struct oxfrm_policy *pol,
 	} while (read_seqretry(&pol->out_lock, seq));
 	/* The generation after the pair: a stale pair cannot pass as new. */
 	smp_rmb();
-	if (!x || gen != (u32)atomic_read(&sad->genid))
+	if (!x || gen != atomic64_read(&sad->genid))
 		return NULL;
 	if (x->family != t->family || x->reqid != t->reqid ||
 	    !xfrm_addr_equal(&x->daddr, daddr, t->family) ||
@@ -143,7 +143,7 @@ oxfrm_output_cached(struct oxfrm_sad *sad, struct oxfrm_policy *pol,
 }
 
 static void oxfrm_output_cache(struct oxfrm_policy *pol,
-			       struct oxfrm_state *x, u32 gen)
+			       struct oxfrm_state *x, u64 gen)
 {
 	write_seqlock_bh(&pol->out_lock);
 	pol->out_x = x;
@@ -166,7 +166,7 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 	struct oxfrm_state *x, *best = NULL;
 	struct rhlist_head *list, *pos;
 	unsigned int others = 0;
-	u32 gen;
+	u64 gen;
 
 	*acquiring = false;
 	rcu_read_lock();
@@ -175,7 +175,7 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 		rcu_read_unlock();
 		return x;
 	}
-	gen = atomic_read(&sad->genid);
+	gen = atomic64_read(&sad->genid);
 	/* Before the lookup: a state linked or unlinked meanwhile moves it. */
 	smp_rmb();
 	list = oxfrm_state_lookup_dst(sad, daddr, saddr, t->reqid, t->family);

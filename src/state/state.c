@@ -211,6 +211,17 @@ void oxfrm_state_put(struct oxfrm_state *x)
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_put);
 
+/*
+ * Moves the SAD's generation, which the output SA caches are valid for
+ * (src/output/resolve.c): after the change it stands for is visible.
+ */
+static void oxfrm_sad_bump(struct oxfrm_sad *sad)
+{
+	/* Pairs with the smp_rmb()s in resolve.c. */
+	smp_mb__before_atomic();
+	atomic64_inc(&sad->genid);
+}
+
 /* Links @x under sad->lock; the SAD takes its own reference. */
 int __oxfrm_state_insert(struct oxfrm_state *x)
 {
@@ -241,10 +252,12 @@ int __oxfrm_state_insert(struct oxfrm_state *x)
 	sad->count++;
 	if (x->has_encap)
 		WRITE_ONCE(sad->nr_encap, sad->nr_encap + 1);
-	atomic_inc(&sad->genid);
+	oxfrm_sad_bump(sad);
 	return 0;
 fail_seq:
+	/* It was in by_dst for a while: an SA cache may have seen it. */
 	rhltable_remove(&sad->by_dst, &x->by_dst, oxfrm_state_dst_params);
+	oxfrm_sad_bump(sad);
 fail_dst:
 	rhltable_remove(&sad->by_spi, &x->by_spi, oxfrm_state_params);
 fail_spi:
@@ -290,7 +303,7 @@ int __oxfrm_state_rehash(struct oxfrm_state *x, __be32 spi)
 		return err;
 	}
 	oxfrm_spi_use_put(sad, old, x->key.proto);
-	atomic_inc(&sad->genid);
+	oxfrm_sad_bump(sad);
 	return 0;
 }
 
@@ -312,7 +325,7 @@ static void __oxfrm_state_unhash(struct oxfrm_state *x)
 	if (x->has_encap)
 		WRITE_ONCE(sad->nr_encap, sad->nr_encap - 1);
 	/* Before the SAD's reference goes: see oxfrm_output_cached(). */
-	atomic_inc(&sad->genid);
+	oxfrm_sad_bump(sad);
 }
 
 /*
@@ -610,7 +623,7 @@ static int oxfrm_state_update_valid(struct oxfrm_state *old,
 		old->smark = x->smark;
 	if (x->if_id)
 		old->if_id = x->if_id;
-	atomic_inc(&old->sad->genid);
+	oxfrm_sad_bump(old->sad);
 	mod_timer(&old->timer, jiffies + HZ);
 	if (READ_ONCE(old->curlft.use_time))
 		oxfrm_state_check_expire(old);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: which SA a policy's template resolves to for a flow, and that the
- * policy's SA cache never changes that choice: a newer SA takes over, an
- * unlinked or expired one is dropped, an SA whose selector covers only
+ * policy's SA cache never changes that choice: a newer SA takes over, a
+ * deleted or expired one is dropped, an SA whose selector covers only
  * some flows is not handed to the others, and a template that no longer
  * fits the cached SA does not get it.
  */
@@ -137,6 +137,24 @@ static void oxfrm_out_test_newest(struct kunit *test)
 	oxfrm_out_test_exit(test, &o);
 }
 
+/* The cached SA deleted: no SA, not the freed one. */
+static void oxfrm_out_test_unlinked(struct kunit *test)
+{
+	__be32 dst = oxfrm_out_test_addr(10, 2, 0, 1);
+	struct oxfrm_out_test o;
+	struct oxfrm_state *a;
+	int err;
+
+	oxfrm_out_test_init(test, &o);
+	a = oxfrm_out_test_sa(test, &o, 0x100, 100, false);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
+	KUNIT_EXPECT_PTR_EQ(test, o.pol->out_x, a);
+	KUNIT_EXPECT_TRUE(test, oxfrm_state_unlink(a));
+	KUNIT_EXPECT_NULL(test, oxfrm_out_test_resolve(&o, dst, &err));
+	KUNIT_EXPECT_EQ(test, err, -ESRCH);
+	oxfrm_out_test_exit(test, &o);
+}
+
 /* An SA for some flows only is never the cached answer for the rest. */
 static void oxfrm_out_test_selector(struct kunit *test)
 {
@@ -181,6 +199,7 @@ static void oxfrm_out_test_template(struct kunit *test)
 
 static struct kunit_case oxfrm_out_test_cases[] = {
 	KUNIT_CASE(oxfrm_out_test_newest),
+	KUNIT_CASE(oxfrm_out_test_unlinked),
 	KUNIT_CASE(oxfrm_out_test_selector),
 	KUNIT_CASE(oxfrm_out_test_template),
 	{ }
