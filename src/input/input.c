@@ -49,7 +49,7 @@ static struct gro_cells oxfrm_gro_cells;
 
 int oxfrm_input_init(void)
 {
-	int err = -ENOMEM;
+	int err;
 
 	oxfrm_napi_dev = kzalloc(sizeof(*oxfrm_napi_dev), GFP_KERNEL);
 	if (!oxfrm_napi_dev)

@@ -165,7 +165,7 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 {
 	struct oxfrm_state *x, *best = NULL;
 	struct rhlist_head *list, *pos;
-	unsigned int others = 0;
+	unsigned int candidates = 0;
 	u64 gen;
 
 	*acquiring = false;
@@ -182,7 +182,7 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 	rhl_for_each_entry_rcu(x, pos, list, by_dst) {
 		if (!oxfrm_output_fits(x, t, pol))
 			continue;
-		others++;
+		candidates++;
 		if (x->kstate == OXFRM_STATE_ACQ) {
 			*acquiring = true;
 			continue;
@@ -192,7 +192,7 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 		if (oxfrm_output_better(x, best))
 			best = x;
 	}
-	if (best && others == 1)
+	if (best && candidates == 1)
 		oxfrm_output_cache(pol, best, gen);
 	if (best && !refcount_inc_not_zero(&best->refcnt))
 		best = NULL;

@@ -107,6 +107,24 @@ static struct oxfrm_state *oxfrm_out_test_resolve(struct oxfrm_out_test *o,
 	return x;
 }
 
+/*
+ * One SA, 0x100, resolved for the flow to @dst and so cached: where the
+ * cases below start.
+ */
+static struct oxfrm_state *oxfrm_out_test_cached(struct kunit *test,
+						 struct oxfrm_out_test *o,
+						 __be32 dst)
+{
+	struct oxfrm_state *a;
+	int err;
+
+	oxfrm_out_test_init(test, o);
+	a = oxfrm_out_test_sa(test, o, 0x100, 100, false);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(o, dst, &err), a);
+	KUNIT_EXPECT_PTR_EQ(test, o->pol->out_x, a);
+	return a;
+}
+
 static void oxfrm_out_test_newest(struct kunit *test)
 {
 	__be32 dst = oxfrm_out_test_addr(10, 2, 0, 1);
@@ -114,11 +132,8 @@ static void oxfrm_out_test_newest(struct kunit *test)
 	struct oxfrm_out_test o;
 	int err;
 
-	oxfrm_out_test_init(test, &o);
-	a = oxfrm_out_test_sa(test, &o, 0x100, 100, false);
-	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
+	a = oxfrm_out_test_cached(test, &o, dst);
 	/* Again, now from the cache. */
-	KUNIT_EXPECT_PTR_EQ(test, o.pol->out_x, a);
 	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
 
 	/* A rekey: the newer SA takes over at once. */
@@ -145,10 +160,7 @@ static void oxfrm_out_test_unlinked(struct kunit *test)
 	struct oxfrm_state *a;
 	int err;
 
-	oxfrm_out_test_init(test, &o);
-	a = oxfrm_out_test_sa(test, &o, 0x100, 100, false);
-	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
-	KUNIT_EXPECT_PTR_EQ(test, o.pol->out_x, a);
+	a = oxfrm_out_test_cached(test, &o, dst);
 	KUNIT_EXPECT_TRUE(test, oxfrm_state_unlink(a));
 	KUNIT_EXPECT_NULL(test, oxfrm_out_test_resolve(&o, dst, &err));
 	KUNIT_EXPECT_EQ(test, err, -ESRCH);
@@ -185,9 +197,7 @@ static void oxfrm_out_test_template(struct kunit *test)
 	struct oxfrm_state *a;
 	int err;
 
-	oxfrm_out_test_init(test, &o);
-	a = oxfrm_out_test_sa(test, &o, 0x100, 100, false);
-	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, dst, &err), a);
+	a = oxfrm_out_test_cached(test, &o, dst);
 	o.pol->tmpls[0].id.spi = htonl(0x300);
 	KUNIT_EXPECT_NULL(test, oxfrm_out_test_resolve(&o, dst, &err));
 	o.pol->tmpls[0].id.spi = htonl(0x100);
