@@ -27,7 +27,7 @@ static const struct ctl_table oxfrm_sysctl_template[OXFRM_SYSCTL_COUNT + 1] = {
 		.maxlen = sizeof(int),
 		.mode = 0644,
 		.proc_handler = proc_dointvec_minmax,
-		.extra1 = SYSCTL_ONE,
+		.extra1 = SYSCTL_ZERO,
 		.extra2 = &oxfrm_acq_expires_max,
 	},
 	[OXFRM_SYSCTL_AEVENT_ETIME] = {
@@ -45,15 +45,37 @@ static const struct ctl_table oxfrm_sysctl_template[OXFRM_SYSCTL_COUNT + 1] = {
 	{ }
 };
 
-/* The stock kernel's defaults for its net.core.xfrm_* equivalents. */
+/*
+ * The stock kernel's defaults for its net.core.xfrm_* equivalents, but for
+ * acq_expires: 0, which follows net.core.xfrm_acq_expires.
+ */
 void oxfrm_sysctl_defaults(struct oxfrm_sysctl *s)
 {
 	s->larval_drop = 1;
-	s->acq_expires = 30;
+	s->acq_expires = 0;
 	s->aevent_etime = 10;
 	s->aevent_rseqth = 2;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sysctl_defaults);
+
+/*
+ * Seconds a larval (acquire) state lives in @on's namespace: its own
+ * net.oxfrm.acq_expires if set, else net.core.xfrm_acq_expires, which the
+ * key manager tunes to its own retransmission timeouts (charon writes 165
+ * there at start-up); an SPI it allocated must outlive its longest
+ * negotiation. That one has no bounds, so it is kept to net.oxfrm's.
+ */
+int oxfrm_acq_expires(const struct oxfrm_net *on)
+{
+	int expires = READ_ONCE(on->sysctl.acq_expires);
+
+	if (expires)
+		return expires;
+	expires = min_t(u32, READ_ONCE(on->net->xfrm.sysctl_acq_expires),
+			oxfrm_acq_expires_max);
+	return max(expires, 1);
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_acq_expires);
 
 /*
  * A namespace's copy of the table. Namespaces owned by another user

@@ -19,6 +19,7 @@ enum oxfrm_sysctl_index {
 
 void oxfrm_sysctl_defaults(struct oxfrm_sysctl *s);
 struct ctl_table *oxfrm_sysctl_table(struct oxfrm_net *on);
+int oxfrm_acq_expires(const struct oxfrm_net *on);
 int oxfrm_sysctl_net_init(struct oxfrm_net *on);
 void oxfrm_sysctl_net_exit(struct oxfrm_net *on);
 

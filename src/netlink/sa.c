@@ -12,6 +12,7 @@
 #include <net/xfrm.h>
 #include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
+#include <oxfrm/sysctl.h>
 
 /*
  * XFRM_MSG_ALLOCSPI: an SPI from the range for a larval state of (saddr,
@@ -69,7 +70,7 @@ int oxfrm_nl_alloc_spi(struct sk_buff *skb, struct nlmsghdr *nlh,
 		oxfrm_state_put(x);
 		x = acq;
 	} else {
-		expires = READ_ONCE(on->sysctl.acq_expires);
+		expires = oxfrm_acq_expires(on);
 		x->lft.hard_add_expires_seconds = expires;
 		err = oxfrm_state_insert(x);
 		if (err)

@@ -16,6 +16,7 @@
 #include <oxfrm/output.h>
 #include <oxfrm/policy.h>
 #include <oxfrm/state.h>
+#include <oxfrm/sysctl.h>
 
 /* The source address a route to @daddr would use; 0 or -errno. */
 static int oxfrm_output_saddr(struct net *net, u16 family,
@@ -261,7 +262,7 @@ static int oxfrm_output_acquire(struct oxfrm_net *on,
 	x->kstate = OXFRM_STATE_ACQ;
 	x->seq = xfrm_get_acqseq();
 	oxfrm_output_tempsel(&x->sel, fl);
-	expires = READ_ONCE(on->sysctl.acq_expires);
+	expires = oxfrm_acq_expires(on);
 	x->lft.hard_add_expires_seconds = expires;
 
 	spin_lock_bh(&sad->lock);

@@ -37,7 +37,7 @@ static void oxfrm_sysctl_test_defaults(struct kunit *test)
 	memset(&s, 0xa5, sizeof(s));
 	oxfrm_sysctl_defaults(&s);
 	KUNIT_EXPECT_EQ(test, s.larval_drop, 1);
-	KUNIT_EXPECT_EQ(test, s.acq_expires, 30);
+	KUNIT_EXPECT_EQ(test, s.acq_expires, 0);
 	KUNIT_EXPECT_EQ(test, s.aevent_etime, 10U);
 	KUNIT_EXPECT_EQ(test, s.aevent_rseqth, 2U);
 }
@@ -75,18 +75,40 @@ static void oxfrm_sysctl_test_bounds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, oxfrm_sysctl_test_write(drop, "2"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, oxfrm_sysctl_test_write(drop, "-1"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, on.sysctl.larval_drop, 1);
-	KUNIT_EXPECT_EQ(test, oxfrm_sysctl_test_write(acq, "0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, oxfrm_sysctl_test_write(acq, "-1"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, oxfrm_sysctl_test_write(acq, "86401"), -EINVAL);
-	KUNIT_EXPECT_EQ(test, on.sysctl.acq_expires, 30);
+	KUNIT_EXPECT_EQ(test, on.sysctl.acq_expires, 0);
 	KUNIT_EXPECT_EQ(test, oxfrm_sysctl_test_write(acq, "86400"), 0);
 	KUNIT_EXPECT_EQ(test, on.sysctl.acq_expires, 86400);
 	kfree(t);
+}
+
+/*
+ * acq_expires 0 follows the stock net.core.xfrm_acq_expires, kept within
+ * net.oxfrm's bounds; any other value is the namespace's own.
+ */
+static void oxfrm_sysctl_test_acq_expires(struct kunit *test)
+{
+	struct net *net = kunit_kzalloc(test, sizeof(*net), GFP_KERNEL);
+	struct oxfrm_net on = { .net = net };
+
+	KUNIT_ASSERT_NOT_NULL(test, net);
+	oxfrm_sysctl_defaults(&on.sysctl);
+	net->xfrm.sysctl_acq_expires = 165;
+	KUNIT_EXPECT_EQ(test, oxfrm_acq_expires(&on), 165);
+	net->xfrm.sysctl_acq_expires = 0;
+	KUNIT_EXPECT_EQ(test, oxfrm_acq_expires(&on), 1);
+	net->xfrm.sysctl_acq_expires = U32_MAX;
+	KUNIT_EXPECT_EQ(test, oxfrm_acq_expires(&on), 86400);
+	on.sysctl.acq_expires = 7;
+	KUNIT_EXPECT_EQ(test, oxfrm_acq_expires(&on), 7);
 }
 
 static struct kunit_case oxfrm_sysctl_test_cases[] = {
 	KUNIT_CASE(oxfrm_sysctl_test_defaults),
 	KUNIT_CASE(oxfrm_sysctl_test_per_net),
 	KUNIT_CASE(oxfrm_sysctl_test_bounds),
+	KUNIT_CASE(oxfrm_sysctl_test_acq_expires),
 	{ }
 };
 
