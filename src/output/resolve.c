@@ -115,12 +115,18 @@ static bool oxfrm_output_valid_for(const struct oxfrm_state *x,
  * a state leaves the SAD, and moves the generation, before its last
  * reference can go, and it is freed only an RCU grace period later, so a
  * reader under RCU that sees the generation unmoved sees a live state.
+ *
+ * One entry per policy: a transport-mode policy serves many peers, each
+ * with SAs of its own. The entry is refilled only once stale (*@stale),
+ * so that the peers do not take it from each other, each with the lock,
+ * packet after packet; the first peer keeps it, the others look up.
  * Called under RCU; a referenced state or NULL.
  */
 static struct oxfrm_state *
 oxfrm_output_cached(struct oxfrm_sad *sad, struct oxfrm_policy *pol,
 		    const struct xfrm_user_tmpl *t, const struct oxfrm_flow *fl,
-		    const xfrm_address_t *daddr, const xfrm_address_t *saddr)
+		    const xfrm_address_t *daddr, const xfrm_address_t *saddr,
+		    bool *stale)
 {
 	struct oxfrm_state *x;
 	unsigned int seq;
@@ -133,7 +139,8 @@ oxfrm_output_cached(struct oxfrm_sad *sad, struct oxfrm_policy *pol,
 	} while (read_seqretry(&pol->out_lock, seq));
 	/* The generation after the pair: a stale pair cannot pass as new. */
 	smp_rmb();
-	if (!x || gen != atomic64_read(&sad->genid))
+	*stale = !x || gen != atomic64_read(&sad->genid);
+	if (*stale)
 		return NULL;
 	if (x->family != t->family || x->reqid != t->reqid ||
 	    !xfrm_addr_equal(&x->daddr, daddr, t->family) ||
@@ -156,7 +163,7 @@ static void oxfrm_output_cache(struct oxfrm_policy *pol,
  * Looks the states of (@daddr, @saddr, t->reqid, t->family) through under
  * RCU: the best valid one for @fl, with a reference, or NULL and whether
  * a larval one waits for the key manager. The choice is cached on @pol
- * when no other state could have been chosen.
+ * when no other state could have been chosen and the cache is stale.
  */
 static struct oxfrm_state *
 oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
@@ -167,11 +174,12 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 	struct oxfrm_state *x, *best = NULL;
 	struct rhlist_head *list, *pos;
 	unsigned int candidates = 0;
+	bool stale;
 	u64 gen;
 
 	*acquiring = false;
 	rcu_read_lock();
-	x = oxfrm_output_cached(sad, pol, t, fl, daddr, saddr);
+	x = oxfrm_output_cached(sad, pol, t, fl, daddr, saddr, &stale);
 	if (x) {
 		rcu_read_unlock();
 		return x;
@@ -193,7 +201,7 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 		if (oxfrm_output_better(x, best))
 			best = x;
 	}
-	if (best && candidates == 1)
+	if (best && candidates == 1 && stale)
 		oxfrm_output_cache(pol, best, gen);
 	if (best && !refcount_inc_not_zero(&best->refcnt))
 		best = NULL;

@@ -3,8 +3,9 @@
  * KUnit: which SA a policy's template resolves to for a flow, and that the
  * policy's SA cache never changes that choice: a newer SA takes over, a
  * deleted or expired one is dropped, an SA whose selector covers only
- * some flows is not handed to the others, and a template that no longer
- * fits the cached SA does not get it.
+ * some flows is not handed to the others, a template that no longer
+ * fits the cached SA does not get it, and the peers of a transport-mode
+ * policy do not take the cache from each other.
  */
 
 #include <kunit/test.h>
@@ -65,7 +66,7 @@ static void oxfrm_out_test_exit(struct kunit *test, struct oxfrm_out_test *o)
 }
 
 /*
- * A linked tunnel SA of the template's endpoints and reqid, added at
+ * A linked SA of the template's mode, endpoints and reqid, added at
  * @added; @narrow limits its selector to 10.9.0.0/16.
  * The SAD's reference is the only one left.
  */
@@ -79,7 +80,7 @@ static struct oxfrm_state *oxfrm_out_test_sa(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	oxfrm_state_set_id(x, &t->id.daddr, htonl(spi), IPPROTO_ESP, AF_INET);
 	x->saddr = t->saddr;
-	x->mode = XFRM_MODE_TUNNEL;
+	x->mode = t->mode;
 	x->reqid = OXFRM_OUT_TEST_REQID;
 	x->kstate = OXFRM_STATE_VALID;
 	x->curlft.add_time = added;
@@ -207,11 +208,52 @@ static void oxfrm_out_test_template(struct kunit *test)
 	oxfrm_out_test_exit(test, &o);
 }
 
+/*
+ * A transport-mode policy serves many peers, each with its own SA: the
+ * first peer keeps the cache while it is fresh, the others' lookups leave
+ * it alone, and once stale it goes to whichever peer sends next.
+ */
+static void oxfrm_out_test_peers(struct kunit *test)
+{
+	__be32 pa = oxfrm_out_test_addr(10, 2, 0, 1);
+	__be32 pb = oxfrm_out_test_addr(10, 2, 0, 2);
+	struct xfrm_user_tmpl *t;
+	struct oxfrm_state *a, *b;
+	struct oxfrm_out_test o;
+	int err, i;
+
+	oxfrm_out_test_init(test, &o);
+	t = &o.pol->tmpls[0];
+	t->mode = XFRM_MODE_TRANSPORT;
+	t->saddr.a4 = o.fl.saddr.a4;
+	t->id.daddr.a4 = pa;
+	a = oxfrm_out_test_sa(test, &o, 0x100, 100, false);
+	t->id.daddr.a4 = pb;
+	b = oxfrm_out_test_sa(test, &o, 0x200, 200, false);
+
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, pa, &err), a);
+	KUNIT_EXPECT_PTR_EQ(test, o.pol->out_x, a);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, pb, &err),
+				    b);
+		KUNIT_EXPECT_PTR_EQ(test, o.pol->out_x, a);
+		KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, pa, &err),
+				    a);
+	}
+
+	KUNIT_EXPECT_TRUE(test, oxfrm_state_unlink(a));
+	KUNIT_EXPECT_NULL(test, oxfrm_out_test_resolve(&o, pa, &err));
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_out_test_resolve(&o, pb, &err), b);
+	KUNIT_EXPECT_PTR_EQ(test, o.pol->out_x, b);
+	oxfrm_out_test_exit(test, &o);
+}
+
 static struct kunit_case oxfrm_out_test_cases[] = {
 	KUNIT_CASE(oxfrm_out_test_newest),
 	KUNIT_CASE(oxfrm_out_test_unlinked),
 	KUNIT_CASE(oxfrm_out_test_selector),
 	KUNIT_CASE(oxfrm_out_test_template),
+	KUNIT_CASE(oxfrm_out_test_peers),
 	{ }
 };
 
