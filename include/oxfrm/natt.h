@@ -12,6 +12,9 @@
 struct oxfrm_net;
 struct oxfrm_state;
 
+/* The port ESP in UDP comes on, whatever the SAs say (RFC 3948). */
+#define OXFRM_NATT_PORT	4500
+
 /* udp.c */
 int oxfrm_natt_net_init(struct oxfrm_net *on);
 void oxfrm_natt_net_exit(struct oxfrm_net *on);

@@ -94,6 +94,9 @@ struct oxfrm_net;
 /* The most buckets the SPI hash grows to (as the stock kernel's SAD). */
 #define OXFRM_SAD_HASH_MAX	BIT(20)
 
+/* Buckets of encapsulation ports other than 4500 (oxfrm_sad_encap_port). */
+#define OXFRM_SAD_ENCAP_BITS	6
+
 struct oxfrm_sad {
 	struct oxfrm_net *on;		/* NULL for a detached SAD (KUnit) */
 	spinlock_t lock;		/* writers; taken with _bh */
@@ -103,7 +106,8 @@ struct oxfrm_sad {
 	struct rhltable by_seq;		/* acquire sequence -> states (seq != 0) */
 	struct list_head all;		/* oxfrm_sad_entry: newest state first */
 	unsigned int count;		/* linked states */
-	unsigned int nr_encap;		/* linked states with UDP encap */
+	/* linked states with UDP encap by hash of their port, 4500 aside */
+	unsigned int encap_ports[BIT(OXFRM_SAD_ENCAP_BITS)];
 	atomic64_t genid;		/* moves whenever an SA choice may */
 	atomic_t nr_states;		/* allocated, not yet freed */
 	struct llist_head gc_list;	/* states whose last reference went */
@@ -187,6 +191,7 @@ void oxfrm_state_exit(void);
 int oxfrm_state_net_init(struct oxfrm_net *on);
 void oxfrm_state_net_exit(struct oxfrm_net *on);
 int oxfrm_sad_init(struct oxfrm_sad *sad);
+bool oxfrm_sad_encap_port(struct oxfrm_sad *sad, __be16 port);
 void oxfrm_sad_destroy(struct oxfrm_sad *sad);
 struct oxfrm_state *oxfrm_state_alloc(struct oxfrm_sad *sad, gfp_t gfp);
 void oxfrm_state_set_id(struct oxfrm_state *x, const xfrm_address_t *daddr,

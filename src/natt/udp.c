@@ -35,8 +35,6 @@
 #include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
 
-#define OXFRM_NATT_PORT	4500
-
 /* Bytes between the IP header and ESP: the UDP header, and a marker. */
 unsigned int oxfrm_natt_len(const struct oxfrm_state *x)
 {
@@ -49,8 +47,9 @@ unsigned int oxfrm_natt_len(const struct oxfrm_state *x)
 
 /*
  * Whether ESP to (@daddr, @dport) belongs to an SA encapsulated on that
- * port: how packets on ports other than 4500 are recognised. Without any
- * encapsulated SA, ordinary UDP traffic is spared the SAD lookup.
+ * port: how packets on ports other than 4500 are recognised. While no SA
+ * is encapsulated on a port of @dport's bucket, ordinary UDP traffic is
+ * spared the SAD lookup.
  */
 static bool oxfrm_natt_sa_port(struct net *net, const xfrm_address_t *daddr,
 			       __be32 spi, u16 family, __be16 dport, u32 mark)
@@ -59,7 +58,7 @@ static bool oxfrm_natt_sa_port(struct net *net, const xfrm_address_t *daddr,
 	struct oxfrm_state *x;
 	bool ours;
 
-	if (!READ_ONCE(sad->nr_encap))
+	if (!oxfrm_sad_encap_port(sad, dport))
 		return false;
 	x = oxfrm_state_lookup(sad, daddr, spi,
 			       IPPROTO_ESP, family, mark);

@@ -5,12 +5,14 @@
  * the ownership rules.
  */
 
+#include <linux/hash.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 #include <net/ipv6.h>
 #include <net/xfrm.h>
 #include <oxfrm/esp.h>
 #include <oxfrm/oxfrm.h>
+#include <oxfrm/natt.h>
 #include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
 
@@ -222,6 +224,39 @@ static void oxfrm_sad_bump(struct oxfrm_sad *sad)
 	atomic64_inc(&sad->genid);
 }
 
+/*
+ * The NAT-T hook takes all ESP in UDP on port 4500, and on other ports
+ * only what an SA encapsulated there receives. It looks such packets' SPI
+ * up only while some linked state's port falls in the packet's bucket,
+ * so that a gateway's plain UDP traffic is spared the SAD lookup.
+ */
+static unsigned int *oxfrm_sad_encap_bucket(struct oxfrm_sad *sad,
+					    __be16 port)
+{
+	return &sad->encap_ports[hash_32((__force u32)port,
+					 OXFRM_SAD_ENCAP_BITS)];
+}
+
+/* Whether a linked state may be encapsulated on @port, not 4500. */
+bool oxfrm_sad_encap_port(struct oxfrm_sad *sad, __be16 port)
+{
+	return READ_ONCE(*oxfrm_sad_encap_bucket(sad, port));
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_encap_port);
+
+/* @x, linked, counts in its port's bucket (@n 1) or stops counting (-1). */
+static void oxfrm_sad_encap_count(struct oxfrm_sad *sad,
+				  const struct oxfrm_state *x, int n)
+{
+	unsigned int *b;
+
+	lockdep_assert_held(&sad->lock);
+	if (!x->has_encap || x->encap.encap_dport == htons(OXFRM_NATT_PORT))
+		return;
+	b = oxfrm_sad_encap_bucket(sad, x->encap.encap_dport);
+	WRITE_ONCE(*b, *b + n);
+}
+
 /* Links @x under sad->lock; the SAD takes its own reference. */
 int __oxfrm_state_insert(struct oxfrm_state *x)
 {
@@ -250,8 +285,7 @@ int __oxfrm_state_insert(struct oxfrm_state *x)
 	list_add(&x->all.list, &sad->all);
 	x->linked = true;
 	sad->count++;
-	if (x->has_encap)
-		WRITE_ONCE(sad->nr_encap, sad->nr_encap + 1);
+	oxfrm_sad_encap_count(sad, x, 1);
 	oxfrm_sad_bump(sad);
 	return 0;
 fail_seq:
@@ -322,8 +356,7 @@ static void __oxfrm_state_unhash(struct oxfrm_state *x)
 	WRITE_ONCE(x->dead, true);
 	spin_unlock(&x->lock);
 	sad->count--;
-	if (x->has_encap)
-		WRITE_ONCE(sad->nr_encap, sad->nr_encap - 1);
+	oxfrm_sad_encap_count(sad, x, -1);
 	/* Before the SAD's reference goes: see oxfrm_output_cached(). */
 	oxfrm_sad_bump(sad);
 }
@@ -603,33 +636,40 @@ EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_add);
 /*
  * Brings the linked state @x names up to date, as UPDSA does in place:
  * lifetimes, encapsulation ports and address, output mark, interface ID.
+ * Under sad->lock too, for the count of encapsulation ports.
  */
 static int oxfrm_state_update_valid(struct oxfrm_state *old,
 				    const struct oxfrm_state *x)
 {
+	struct oxfrm_sad *sad = old->sad;
 	int err = -EINVAL;
 
-	spin_lock_bh(&old->lock);
+	spin_lock_bh(&sad->lock);
+	spin_lock(&old->lock);
 	if (old->dead || old->kstate != OXFRM_STATE_VALID || old->expired)
 		goto out;
 	if (x->has_encap != old->has_encap ||
 	    (x->has_encap && x->encap.encap_type != old->encap.encap_type))
 		goto out;
-	if (x->has_encap)
+	if (x->has_encap) {
+		oxfrm_sad_encap_count(sad, old, -1);
 		old->encap = x->encap;
+		oxfrm_sad_encap_count(sad, old, 1);
+	}
 	old->lft = x->lft;
 	old->dying = false;
 	if (x->smark.v || x->smark.m)
 		old->smark = x->smark;
 	if (x->if_id)
 		old->if_id = x->if_id;
-	oxfrm_sad_bump(old->sad);
+	oxfrm_sad_bump(sad);
 	mod_timer(&old->timer, jiffies + HZ);
 	if (READ_ONCE(old->curlft.use_time))
 		oxfrm_state_check_expire(old);
 	err = 0;
 out:
-	spin_unlock_bh(&old->lock);
+	spin_unlock(&old->lock);
+	spin_unlock_bh(&sad->lock);
 	return err;
 }
 

@@ -2,7 +2,8 @@
 /*
  * KUnit: SA lifetime arithmetic (soft and hard limits on add time, use
  * time, bytes and packets), and how NEWSA and UPDSA treat the states they
- * meet (duplicates, larval states, updates in place).
+ * meet (duplicates, larval states, updates in place, the count of their
+ * encapsulation ports).
  */
 
 #include <kunit/test.h>
@@ -215,12 +216,57 @@ static void oxfrm_lft_test_add_update(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&sad->nr_states), 0);
 }
 
+/* @x encapsulated in UDP, from port 4500 to @dport. */
+static void oxfrm_lft_test_encap(struct oxfrm_state *x, u16 dport)
+{
+	x->has_encap = true;
+	x->encap.encap_type = UDP_ENCAP_ESPINUDP;
+	x->encap.encap_sport = htons(4500);
+	x->encap.encap_dport = htons(dport);
+}
+
+/*
+ * The NAT-T hook's port buckets: an SA on port 4500 never counts, one on
+ * another port counts while it is linked, and UPDSA moving it to another
+ * port moves its count. 5000 and 6000 fall in different buckets.
+ */
+static void oxfrm_lft_test_encap_ports(struct kunit *test)
+{
+	struct oxfrm_sad *sad = oxfrm_lft_test_sad(test);
+	struct oxfrm_state *a, *b, *u;
+
+	a = oxfrm_lft_test_sa(test, sad, 0x100, 7, OXFRM_STATE_VALID);
+	oxfrm_lft_test_encap(a, 4500);
+	KUNIT_EXPECT_EQ(test, oxfrm_state_add(a), 0);
+	b = oxfrm_lft_test_sa(test, sad, 0x101, 7, OXFRM_STATE_VALID);
+	oxfrm_lft_test_encap(b, 5000);
+	KUNIT_EXPECT_EQ(test, oxfrm_state_add(b), 0);
+	KUNIT_EXPECT_FALSE(test, oxfrm_sad_encap_port(sad, htons(4500)));
+	KUNIT_EXPECT_TRUE(test, oxfrm_sad_encap_port(sad, htons(5000)));
+	KUNIT_EXPECT_FALSE(test, oxfrm_sad_encap_port(sad, htons(6000)));
+
+	u = oxfrm_lft_test_sa(test, sad, 0x101, 7, OXFRM_STATE_VALID);
+	oxfrm_lft_test_encap(u, 6000);
+	KUNIT_EXPECT_EQ(test, oxfrm_state_update(u), 0);
+	oxfrm_state_put(u);
+	KUNIT_EXPECT_FALSE(test, oxfrm_sad_encap_port(sad, htons(5000)));
+	KUNIT_EXPECT_TRUE(test, oxfrm_sad_encap_port(sad, htons(6000)));
+
+	KUNIT_EXPECT_TRUE(test, oxfrm_state_unlink(b));
+	KUNIT_EXPECT_FALSE(test, oxfrm_sad_encap_port(sad, htons(6000)));
+	oxfrm_state_put(b);
+	oxfrm_state_put(a);
+	oxfrm_sad_destroy(sad);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sad->nr_states), 0);
+}
+
 static struct kunit_case oxfrm_lft_test_cases[] = {
 	KUNIT_CASE(oxfrm_lft_test_add_time),
 	KUNIT_CASE(oxfrm_lft_test_hard_before_soft),
 	KUNIT_CASE(oxfrm_lft_test_use_time),
 	KUNIT_CASE(oxfrm_lft_test_bytes_packets),
 	KUNIT_CASE(oxfrm_lft_test_add_update),
+	KUNIT_CASE(oxfrm_lft_test_encap_ports),
 	{ }
 };
 
