@@ -94,7 +94,7 @@ struct oxfrm_net;
 /* The most buckets the SPI hash grows to (as the stock kernel's SAD). */
 #define OXFRM_SAD_HASH_MAX	BIT(20)
 
-/* Buckets of encapsulation ports other than 4500 (oxfrm_sad_encap_port). */
+/* log2 of the buckets of encapsulation ports (oxfrm_sad_encap_port). */
 #define OXFRM_SAD_ENCAP_BITS	6
 
 struct oxfrm_sad {

@@ -118,6 +118,7 @@ int oxfrm_sad_init(struct oxfrm_sad *sad)
 	spin_lock_init(&sad->lock);
 	INIT_LIST_HEAD(&sad->all);
 	sad->count = 0;
+	memset(sad->encap_ports, 0, sizeof(sad->encap_ports));
 	atomic_set(&sad->nr_states, 0);
 	init_llist_head(&sad->gc_list);
 	INIT_WORK(&sad->gc_work, oxfrm_sad_gc);
@@ -244,7 +245,7 @@ bool oxfrm_sad_encap_port(struct oxfrm_sad *sad, __be16 port)
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_sad_encap_port);
 
-/* @x, linked, counts in its port's bucket (@n 1) or stops counting (-1). */
+/* @x's port, linked, counts in its bucket (@n 1) or stops counting (-1). */
 static void oxfrm_sad_encap_count(struct oxfrm_sad *sad,
 				  const struct oxfrm_state *x, int n)
 {
@@ -652,9 +653,10 @@ static int oxfrm_state_update_valid(struct oxfrm_state *old,
 	    (x->has_encap && x->encap.encap_type != old->encap.encap_type))
 		goto out;
 	if (x->has_encap) {
+		/* The new port first: the hook never sees its bucket empty. */
+		oxfrm_sad_encap_count(sad, x, 1);
 		oxfrm_sad_encap_count(sad, old, -1);
 		old->encap = x->encap;
-		oxfrm_sad_encap_count(sad, old, 1);
 	}
 	old->lft = x->lft;
 	old->dying = false;
