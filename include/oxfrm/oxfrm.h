@@ -23,7 +23,7 @@ struct sock;
 /* Per namespace settings, under net.oxfrm (src/sysctl.c). */
 struct oxfrm_sysctl {
 	int larval_drop;	/* drop (1) or queue (0) while an SA is acquired */
-	int acq_expires;	/* ... seconds a larval state lives; 0: net.core's */
+	int acq_expires;	/* larval state lifetime (s); 0: net.core's */
 	u32 aevent_etime;	/* async event timer, in 100 ms units */
 	u32 aevent_rseqth;	/* async event replay sequence threshold */
 };
