@@ -315,6 +315,33 @@ static int oxfrm_output_prepare(struct oxfrm_state *x, struct sk_buff *skb,
 	return proto;
 }
 
+/*
+ * @head bytes of headroom for the outer headers, and @tail bytes of
+ * tailroom kept for the ESP trailer, in a buffer that is @skb's alone.
+ * A datagram from a local socket has no headroom to spare: its route is
+ * a plain route, not a bundle that reserves it. But a small one sits in
+ * a mostly empty buffer, so it slides back into its tailroom, which
+ * costs a short memmove() where a new head costs an allocation and a
+ * copy per packet. Anything else gets a new head if it must, as with
+ * skb_cow_head(). 0 or -ENOMEM.
+ */
+int oxfrm_output_make_room(struct sk_buff *skb, unsigned int head,
+			   unsigned int tail)
+{
+	int delta = (int)head - (int)skb_headroom(skb);
+
+	if (delta > 0 && !skb_cloned(skb) && !skb_is_nonlinear(skb) &&
+	    skb_tailroom(skb) >= delta + tail) {
+		memmove(skb->data + delta, skb->data, skb->len);
+		skb->data += delta;
+		skb_set_tail_pointer(skb, skb->len);
+		skb_headers_offset_update(skb, delta);
+		return 0;
+	}
+	return skb_cow_head(skb, head);
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_output_make_room);
+
 /* Sequence number and counters, under x->lock: 0 or the MIB to count. */
 static int oxfrm_output_account(struct oxfrm_state *x, struct sk_buff *skb,
 				struct oxfrm_esp_out *o)
@@ -380,7 +407,9 @@ static void oxfrm_output_one(struct oxfrm_net *on, struct sk_buff *skb,
 	}
 	skb_dst_drop(skb);
 	skb_dst_set(skb, dst);
-	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + x->header_len)) {
+	if (oxfrm_output_make_room(skb,
+				   LL_RESERVED_SPACE(dst->dev) + x->header_len,
+				   x->trailer_len)) {
 		mib = LINUX_MIB_XFRMOUTERROR;
 		goto drop;
 	}

@@ -5,7 +5,8 @@
  * deleted or expired one is dropped, an SA whose selector covers only
  * some flows is not handed to the others, a template that no longer
  * fits the cached SA does not get it, and the peers of a transport-mode
- * policy do not take the cache from each other.
+ * policy do not take the cache from each other. And how a packet gets
+ * its headroom for ESP.
  */
 
 #include <kunit/test.h>
@@ -248,12 +249,84 @@ static void oxfrm_out_test_peers(struct kunit *test)
 	oxfrm_out_test_exit(test, &o);
 }
 
+/*
+ * A datagram as a UDP socket leaves it: 16 bytes of headroom, 92 bytes
+ * (IP, UDP, 64 bytes of payload) in a buffer with room behind them.
+ */
+static struct sk_buff *oxfrm_out_test_dgram(struct kunit *test, u8 *pattern)
+{
+	struct sk_buff *skb = alloc_skb(16 + 92, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, 16);
+	for (i = 0; i < 92; i++)
+		pattern[i] = i * 7 + 3;
+	skb_put_data(skb, pattern, 92);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, 20);
+	return skb;
+}
+
+static void oxfrm_out_test_room_ok(struct kunit *test, struct sk_buff *skb,
+				   const u8 *pattern, unsigned int head,
+				   unsigned int tail)
+{
+	KUNIT_EXPECT_GE(test, skb_headroom(skb), head);
+	KUNIT_EXPECT_GE(test, skb_tailroom(skb), tail);
+	KUNIT_EXPECT_EQ(test, skb->len, 92);
+	KUNIT_EXPECT_EQ(test, memcmp(skb->data, pattern, 92), 0);
+	KUNIT_EXPECT_PTR_EQ(test, skb_network_header(skb), skb->data);
+	KUNIT_EXPECT_PTR_EQ(test, skb_transport_header(skb), skb->data + 20);
+	KUNIT_EXPECT_PTR_EQ(test, skb_tail_pointer(skb), skb->data + 92);
+}
+
+/*
+ * Headroom for ESP: a small datagram slides into its own tailroom, in the
+ * same buffer, headers and all; a shared one, or one without the room
+ * behind it, gets a new head, and a clone keeps its bytes.
+ */
+static void oxfrm_out_test_room(struct kunit *test)
+{
+	u8 pattern[92], *head;
+	struct sk_buff *skb, *clone;
+
+	skb = oxfrm_out_test_dgram(test, pattern);
+	head = skb->head;
+	KUNIT_ASSERT_GE(test, skb_tailroom(skb), 36 + 21);
+	KUNIT_EXPECT_EQ(test, oxfrm_output_make_room(skb, 16 + 36, 21), 0);
+	KUNIT_EXPECT_PTR_EQ(test, skb->head, head);
+	oxfrm_out_test_room_ok(test, skb, pattern, 16 + 36, 21);
+	kfree_skb(skb);
+
+	skb = oxfrm_out_test_dgram(test, pattern);
+	clone = skb_clone(skb, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, clone);
+	head = skb->head;
+	KUNIT_EXPECT_EQ(test, oxfrm_output_make_room(skb, 16 + 36, 21), 0);
+	KUNIT_EXPECT_PTR_NE(test, skb->head, head);
+	oxfrm_out_test_room_ok(test, skb, pattern, 16 + 36, 0);
+	KUNIT_EXPECT_PTR_EQ(test, clone->head, head);
+	KUNIT_EXPECT_EQ(test, memcmp(clone->data, pattern, 92), 0);
+	kfree_skb(clone);
+	kfree_skb(skb);
+
+	skb = oxfrm_out_test_dgram(test, pattern);
+	head = skb->head;
+	KUNIT_EXPECT_EQ(test, oxfrm_output_make_room(skb, 16 + 36,
+						     skb_tailroom(skb)), 0);
+	KUNIT_EXPECT_PTR_NE(test, skb->head, head);
+	oxfrm_out_test_room_ok(test, skb, pattern, 16 + 36, 0);
+	kfree_skb(skb);
+}
+
 static struct kunit_case oxfrm_out_test_cases[] = {
 	KUNIT_CASE(oxfrm_out_test_newest),
 	KUNIT_CASE(oxfrm_out_test_unlinked),
 	KUNIT_CASE(oxfrm_out_test_selector),
 	KUNIT_CASE(oxfrm_out_test_template),
 	KUNIT_CASE(oxfrm_out_test_peers),
+	KUNIT_CASE(oxfrm_out_test_room),
 	{ }
 };
 
