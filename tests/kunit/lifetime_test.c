@@ -3,7 +3,7 @@
  * KUnit: SA lifetime arithmetic (soft and hard limits on add time, use
  * time, bytes and packets), and how NEWSA and UPDSA treat the states they
  * meet (duplicates, larval states, updates in place, the count of their
- * encapsulation ports).
+ * encapsulation ports, the SAD generation the output SA caches follow).
  */
 
 #include <kunit/test.h>
@@ -260,6 +260,72 @@ static void oxfrm_lft_test_encap_ports(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&sad->nr_states), 0);
 }
 
+static s64 oxfrm_lft_test_gen(struct oxfrm_sad *sad)
+{
+	return atomic64_read(&sad->genid);
+}
+
+/*
+ * What NEWSA and UPDSA refuse leaves the port buckets and the SAD's
+ * generation alone; what they do moves the generation (the output SA
+ * caches go stale), as does an SPI given to a larval state; a flush
+ * empties the buckets.
+ */
+static void oxfrm_lft_test_encap_refused(struct kunit *test)
+{
+	struct oxfrm_sad *sad = oxfrm_lft_test_sad(test);
+	struct oxfrm_state *a, *u, *larval;
+	s64 gen;
+
+	a = oxfrm_lft_test_sa(test, sad, 0x100, 7, OXFRM_STATE_VALID);
+	oxfrm_lft_test_encap(a, 5000);
+	KUNIT_EXPECT_EQ(test, oxfrm_state_add(a), 0);
+	gen = oxfrm_lft_test_gen(sad);
+
+	/* The same identity again, on another port. */
+	u = oxfrm_lft_test_sa(test, sad, 0x100, 7, OXFRM_STATE_VALID);
+	oxfrm_lft_test_encap(u, 6000);
+	KUNIT_EXPECT_EQ(test, oxfrm_state_add(u), -EEXIST);
+	oxfrm_state_put(u);
+	KUNIT_EXPECT_FALSE(test, oxfrm_sad_encap_port(sad, htons(6000)));
+
+	/* An update that drops the encapsulation, or changes its type. */
+	u = oxfrm_lft_test_sa(test, sad, 0x100, 7, OXFRM_STATE_VALID);
+	KUNIT_EXPECT_EQ(test, oxfrm_state_update(u), -EINVAL);
+	oxfrm_state_put(u);
+	u = oxfrm_lft_test_sa(test, sad, 0x100, 7, OXFRM_STATE_VALID);
+	oxfrm_lft_test_encap(u, 6000);
+	u->encap.encap_type = UDP_ENCAP_ESPINUDP_NON_IKE;
+	KUNIT_EXPECT_EQ(test, oxfrm_state_update(u), -EINVAL);
+	oxfrm_state_put(u);
+	KUNIT_EXPECT_TRUE(test, oxfrm_sad_encap_port(sad, htons(5000)));
+	KUNIT_EXPECT_FALSE(test, oxfrm_sad_encap_port(sad, htons(6000)));
+	KUNIT_EXPECT_EQ(test, oxfrm_lft_test_gen(sad), gen);
+
+	/* One it takes. */
+	u = oxfrm_lft_test_sa(test, sad, 0x100, 7, OXFRM_STATE_VALID);
+	oxfrm_lft_test_encap(u, 6000);
+	KUNIT_EXPECT_EQ(test, oxfrm_state_update(u), 0);
+	oxfrm_state_put(u);
+	KUNIT_EXPECT_GT(test, oxfrm_lft_test_gen(sad), gen);
+
+	/* A larval state's new SPI: rehashed in place. */
+	larval = oxfrm_lft_test_sa(test, sad, 0, 8, OXFRM_STATE_ACQ);
+	KUNIT_ASSERT_EQ(test, oxfrm_state_insert(larval), 0);
+	gen = oxfrm_lft_test_gen(sad);
+	KUNIT_EXPECT_EQ(test, oxfrm_state_alloc_spi(larval, 0x200, 0x200), 0);
+	KUNIT_EXPECT_EQ(test, ntohl(larval->key.spi), 0x200);
+	KUNIT_EXPECT_GT(test, oxfrm_lft_test_gen(sad), gen);
+
+	oxfrm_state_flush(sad);
+	KUNIT_EXPECT_FALSE(test, oxfrm_sad_encap_port(sad, htons(5000)));
+	KUNIT_EXPECT_FALSE(test, oxfrm_sad_encap_port(sad, htons(6000)));
+	oxfrm_state_put(larval);
+	oxfrm_state_put(a);
+	oxfrm_sad_destroy(sad);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sad->nr_states), 0);
+}
+
 static struct kunit_case oxfrm_lft_test_cases[] = {
 	KUNIT_CASE(oxfrm_lft_test_add_time),
 	KUNIT_CASE(oxfrm_lft_test_hard_before_soft),
@@ -267,6 +333,7 @@ static struct kunit_case oxfrm_lft_test_cases[] = {
 	KUNIT_CASE(oxfrm_lft_test_bytes_packets),
 	KUNIT_CASE(oxfrm_lft_test_add_update),
 	KUNIT_CASE(oxfrm_lft_test_encap_ports),
+	KUNIT_CASE(oxfrm_lft_test_encap_refused),
 	{ }
 };
 
