@@ -9,6 +9,7 @@
 
 #include <linux/skbuff.h>
 
+struct net;
 struct oxfrm_net;
 struct oxfrm_state;
 
@@ -21,6 +22,13 @@ int oxfrm_input(struct sk_buff *skb, u16 family, int encap_type);
 /* decap.c */
 int oxfrm_input_decap(struct oxfrm_state *x, struct sk_buff *skb, int nexthdr,
 		      unsigned int nhlen, unsigned int nhoff, u16 *family);
+
+/* mss.c */
+struct tcphdr;
+u8 *oxfrm_mss_option(struct sk_buff *skb, u16 family, struct tcphdr **thp);
+void oxfrm_mss_lower(struct sk_buff *skb, struct tcphdr *th, u8 *val, u16 mss);
+void oxfrm_input_mss(struct net *net, const struct oxfrm_state *x,
+		     struct sk_buff *skb, u16 family);
 
 /* guard.c */
 int oxfrm_input_net_init(struct oxfrm_net *on);

@@ -33,6 +33,8 @@ struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
 					 const struct oxfrm_flow *fl, int *err);
 
 /* output.c */
+unsigned int oxfrm_output_inner_mtu(const struct oxfrm_state *x,
+				    unsigned int mtu);
 int oxfrm_output_make_room(struct sk_buff *skb, unsigned int head,
 			   unsigned int tail);
 void oxfrm_output(struct oxfrm_net *on, struct sk_buff *skb,

@@ -186,6 +186,7 @@ static void oxfrm_input_resume(struct sk_buff *skb, int err)
 		mib = LINUX_MIB_XFRMINSTATEMODEERROR;
 		goto drop;
 	}
+	oxfrm_input_mss(net, x, skb, family);
 	skb->mark = oxfrm_state_smark(x, skb->mark);
 	mib = oxfrm_input_policy_check(oxfrm_pernet(net), skb, family, &x, 1);
 	if (mib)

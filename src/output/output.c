@@ -121,8 +121,8 @@ static struct dst_entry *oxfrm_output_route(struct net *net,
  * what is left once the headers, the ICV and a trailer padded to the
  * cipher's block are taken.
  */
-static unsigned int oxfrm_output_inner_mtu(const struct oxfrm_state *x,
-					   unsigned int mtu)
+unsigned int oxfrm_output_inner_mtu(const struct oxfrm_state *x,
+				    unsigned int mtu)
 {
 	unsigned int blk = ALIGN(crypto_aead_blocksize(x->tfm), 4);
 	unsigned int over = x->header_len + crypto_aead_authsize(x->tfm);

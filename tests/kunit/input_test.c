@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: oxfrm_input() drops what it cannot take, in the right counter.
+ * KUnit: oxfrm_input() drops what it cannot take, in the right counter;
+ * the MSS of a SYN that shares its route with ESP is lowered, its TCP
+ * checksum still right.
  */
 
 #include <kunit/test.h>
 #include <linux/ip.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/tcp.h>
 #include <oxfrm/input.h>
 #include <oxfrm/mib.h>
 
@@ -62,9 +67,93 @@ static void oxfrm_input_test_truncated(struct kunit *test)
 			nostates);
 }
 
+/*
+ * An IPv4 TCP segment with @flags and options @opt (@optlen bytes, a
+ * multiple of 4), its checksum right.
+ */
+static struct sk_buff *oxfrm_input_test_tcp(struct kunit *test, u8 flags,
+					    const u8 *opt, unsigned int optlen)
+{
+	unsigned int len = sizeof(struct tcphdr) + optlen;
+	struct sk_buff *skb = alloc_skb(sizeof(struct iphdr) + len, GFP_KERNEL);
+	struct tcphdr *th;
+	struct iphdr *iph;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->tot_len = htons(sizeof(*iph) + len);
+	iph->saddr = htonl(0xc0000201);
+	iph->daddr = htonl(0xc0000202);
+	skb_reset_network_header(skb);
+	th = skb_put_zero(skb, sizeof(*th));
+	th->source = htons(40000);
+	th->dest = htons(5001);
+	th->doff = len / 4;
+	((u8 *)th)[13] = flags;
+	skb_put_data(skb, opt, optlen);
+	th->check = csum_tcpudp_magic(iph->saddr, iph->daddr, len, IPPROTO_TCP,
+				      csum_partial(th, len, 0));
+	return skb;
+}
+
+/* The segment's MSS, after checking that its TCP checksum is right. */
+static u16 oxfrm_input_test_mss(struct kunit *test, struct sk_buff *skb,
+				unsigned int at)
+{
+	struct iphdr *iph = ip_hdr(skb);
+	struct tcphdr *th = (struct tcphdr *)(iph + 1);
+	unsigned int len = th->doff * 4;
+	u8 *o = (u8 *)th + at;
+
+	KUNIT_EXPECT_EQ(test, csum_tcpudp_magic(iph->saddr, iph->daddr, len,
+						IPPROTO_TCP,
+						csum_partial(th, len, 0)), 0);
+	return o[0] << 8 | o[1];
+}
+
+static void oxfrm_input_test_mss_clamp(struct kunit *test)
+{
+	/* MSS 1460 at an even offset, then behind a NOP at an odd one. */
+	static const u8 even[] = { TCPOPT_MSS, TCPOLEN_MSS, 0x05, 0xb4,
+				   TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, 2 };
+	static const u8 odd[] = { TCPOPT_NOP, TCPOPT_MSS, TCPOLEN_MSS, 0x05,
+				  0xb4, TCPOPT_NOP, TCPOPT_NOP, TCPOPT_NOP };
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	u8 *val;
+
+	skb = oxfrm_input_test_tcp(test, TCPHDR_SYN, even, sizeof(even));
+	val = oxfrm_mss_option(skb, AF_INET, &th);
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	oxfrm_mss_lower(skb, th, val, 1414);
+	KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 22), 1414);
+	/* Never raised. */
+	oxfrm_mss_lower(skb, th, val, 1460);
+	KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 22), 1414);
+	kfree_skb(skb);
+
+	skb = oxfrm_input_test_tcp(test, TCPHDR_SYN | TCPHDR_ACK, odd,
+				   sizeof(odd));
+	val = oxfrm_mss_option(skb, AF_INET, &th);
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	oxfrm_mss_lower(skb, th, val, 1402);
+	KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 23), 1402);
+	kfree_skb(skb);
+
+	/* Only SYNs carry it. */
+	skb = oxfrm_input_test_tcp(test, TCPHDR_ACK, even, sizeof(even));
+	KUNIT_EXPECT_NULL(test, oxfrm_mss_option(skb, AF_INET, &th));
+	kfree_skb(skb);
+}
+
 static struct kunit_case oxfrm_input_test_cases[] = {
 	KUNIT_CASE(oxfrm_input_test_unknown_spi),
 	KUNIT_CASE(oxfrm_input_test_truncated),
+	KUNIT_CASE(oxfrm_input_test_mss_clamp),
 	{ }
 };
 

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP over ESP that shares its route with the ESP packets: transport mode,
+ * and tunnels between the two hosts themselves. The stock kernel sizes
+ * such TCP segments by its bundle's MTU, the path's less ESP. oxfrm has
+ * no bundle, and the one route it has must keep the ESP packets' MTU, so
+ * its TCP would send full-sized segments and every ESP packet would be
+ * fragmented. Instead, the MSS option of a SYN or SYN-ACK that such an SA
+ * brings in is lowered to what fits in ESP on the way back to the peer,
+ * as a gateway's MSS clamp does: the local side then sends segments that
+ * fit. Nothing changes on the wire, where the peer's SYN came encrypted.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/tcp.h>
+#include <oxfrm/input.h>
+#include <oxfrm/output.h>
+#include <oxfrm/oxfrm.h>
+#include <oxfrm/state.h>
+
+/*
+ * The MSS option's value in TCP SYN @skb, an IP packet of @family at
+ * skb->data, made writable (its TCP header in *@thp); or NULL.
+ */
+u8 *oxfrm_mss_option(struct sk_buff *skb, u16 family, struct tcphdr **thp)
+{
+	unsigned int thoff, len, i;
+	struct tcphdr *th;
+	u8 *opt;
+
+	if (family == AF_INET) {
+		const struct iphdr *iph;
+
+		if (!pskb_may_pull(skb, sizeof(*iph)))
+			return NULL;
+		iph = (const struct iphdr *)skb->data;
+		if (iph->protocol != IPPROTO_TCP || iph->ihl < 5 ||
+		    ip_is_fragment(iph))
+			return NULL;
+		thoff = iph->ihl * 4;
+	} else {
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		    ((struct ipv6hdr *)skb->data)->nexthdr != IPPROTO_TCP)
+			return NULL;
+		thoff = sizeof(struct ipv6hdr);
+	}
+	if (!pskb_may_pull(skb, thoff + sizeof(*th)))
+		return NULL;
+	th = (struct tcphdr *)(skb->data + thoff);
+	len = th->doff * 4;
+	if (!th->syn || len < sizeof(*th) + TCPOLEN_MSS ||
+	    skb_ensure_writable(skb, thoff + len))
+		return NULL;
+	th = (struct tcphdr *)(skb->data + thoff);
+	opt = (u8 *)th;
+	i = sizeof(*th);
+	while (i + TCPOLEN_MSS <= len) {
+		if (opt[i] == TCPOPT_EOL)
+			break;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (opt[i + 1] < 2)
+			break;
+		if (opt[i] == TCPOPT_MSS && opt[i + 1] == TCPOLEN_MSS) {
+			*thp = th;
+			return opt + i + 2;
+		}
+		i += opt[i + 1];
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_mss_option);
+
+/* Lowers the MSS at @val in @th to @mss, if it is above; the sum follows. */
+void oxfrm_mss_lower(struct sk_buff *skb, struct tcphdr *th, u8 *val, u16 mss)
+{
+	__be16 from, to = htons(mss);
+
+	memcpy(&from, val, sizeof(from));
+	if (ntohs(from) <= mss)
+		return;
+	memcpy(val, &to, sizeof(to));
+	/* At an odd offset, the field's bytes add to the sum swapped. */
+	if ((val - (u8 *)th) & 1) {
+		from = (__force __be16)swab16((__force u16)from);
+		to = (__force __be16)swab16((__force u16)to);
+	}
+	inet_proto_csum_replace2(&th->check, skb, from, to, false);
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_mss_lower);
+
+/* The MTU of the route from @x's destination back to its source; or 0. */
+static unsigned int oxfrm_mss_path_mtu(struct net *net,
+				       const struct oxfrm_state *x)
+{
+	struct dst_entry *dst;
+	unsigned int mtu;
+
+	if (x->family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = x->saddr.a4,
+			.saddr = x->daddr.a4,
+			.flowi4_proto = IPPROTO_ESP,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return 0;
+		dst = &rt->dst;
+	} else {
+		struct flowi6 fl6 = {
+			.daddr = x->saddr.in6,
+			.saddr = x->daddr.in6,
+			.flowi6_proto = IPPROTO_ESP,
+		};
+
+		dst = ip6_route_output(net, NULL, &fl6);
+		if (dst->error) {
+			dst_release(dst);
+			return 0;
+		}
+	}
+	mtu = dst_mtu(dst);
+	dst_release(dst);
+	return mtu;
+}
+
+/*
+ * @skb, an IP packet of @family at skb->data that @x (an inbound SA) just
+ * decapsulated: a SYN of TCP whose answers share their route with ESP
+ * gets an MSS that fits in ESP.
+ */
+void oxfrm_input_mss(struct net *net, const struct oxfrm_state *x,
+		     struct sk_buff *skb, u16 family)
+{
+	unsigned int hdr, mtu;
+	struct tcphdr *th;
+	u8 *val;
+
+	if (x->mode != XFRM_MODE_TRANSPORT) {
+		if (family != x->family)
+			return;
+		if (family == AF_INET ?
+		    ip_hdr(skb)->saddr != x->saddr.a4 :
+		    !ipv6_addr_equal(&ipv6_hdr(skb)->saddr, &x->saddr.in6))
+			return;
+	}
+	val = oxfrm_mss_option(skb, family, &th);
+	if (!val)
+		return;
+	mtu = oxfrm_mss_path_mtu(net, x);
+	if (!mtu)
+		return;
+	mtu = oxfrm_output_inner_mtu(x, mtu);
+	/* IPv6 fragments ESP rather than go below its minimum MTU. */
+	if (family == AF_INET6)
+		mtu = max_t(unsigned int, mtu, IPV6_MIN_MTU);
+	hdr = (family == AF_INET ? sizeof(struct iphdr) :
+				   sizeof(struct ipv6hdr)) + sizeof(*th);
+	if (mtu >= hdr + TCP_MIN_MSS)
+		oxfrm_mss_lower(skb, th, val, mtu - hdr);
+}
