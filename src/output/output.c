@@ -119,18 +119,24 @@ static struct dst_entry *oxfrm_output_route(struct net *net,
 /*
  * The largest packet @x can carry in ESP packets of at most @mtu bytes:
  * what is left once the headers, the ICV and a trailer padded to the
- * cipher's block are taken.
+ * cipher's block are taken. In transport mode the IP header stays in the
+ * clear, out of the padded part (esp4_get_mtu()'s net_adj).
  */
 unsigned int oxfrm_output_inner_mtu(const struct oxfrm_state *x,
 				    unsigned int mtu)
 {
 	unsigned int blk = ALIGN(crypto_aead_blocksize(x->tfm), 4);
 	unsigned int over = x->header_len + crypto_aead_authsize(x->tfm);
+	unsigned int adj = 0;
 
-	if (mtu < over + blk + 68)
+	if (x->mode == XFRM_MODE_TRANSPORT)
+		adj = x->family == AF_INET6 ? sizeof(struct ipv6hdr) :
+					      sizeof(struct iphdr);
+	if (mtu < over + adj + blk + 68)
 		return 68;
-	return ((mtu - over) & ~(blk - 1)) - 2;
+	return ((mtu - over - adj) & ~(blk - 1)) + adj - 2;
 }
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_output_inner_mtu);
 
 /*
  * A packet that will not fit: fragmenting its ESP packet is fine unless
@@ -336,6 +342,8 @@ int oxfrm_output_make_room(struct sk_buff *skb, unsigned int head,
 		skb->data += delta;
 		skb_set_tail_pointer(skb, skb->len);
 		skb_headers_offset_update(skb, delta);
+		/* Only the packet moved: no link header is in front of it. */
+		skb_unset_mac_header(skb);
 		return 0;
 	}
 	return skb_cow_head(skb, head);

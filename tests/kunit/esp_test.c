@@ -53,6 +53,7 @@
 #include <linux/string.h>
 #include <net/xfrm.h>
 #include <oxfrm/esp.h>
+#include <oxfrm/output.h>
 #include <oxfrm/state.h>
 
 /* Every transform here has a 128-bit ICV. */
@@ -1265,12 +1266,62 @@ static void oxfrm_et_roundtrip(struct kunit *test)
 			break;
 }
 
+/*
+ * ESP octets for an IPv4 packet of @len octets through @x, counted from
+ * the algorithm's description alone.
+ */
+static unsigned int oxfrm_et_esp_size(const struct oxfrm_et_alg *alg,
+				      u8 mode, unsigned int len)
+{
+	unsigned int clear = mode == XFRM_MODE_TRANSPORT ? 20 : 0;
+	unsigned int ip = 20;
+
+	return ip + OXFRM_ET_HDR + alg->ivlen +
+	       ALIGN(len - clear + 2, alg->blksize) + OXFRM_ET_ICV;
+}
+
+/*
+ * The inner MTU of every family in both modes, over link MTUs of 576 to
+ * 1500: the largest packet whose ESP fits, as esp4_get_mtu() has it (in
+ * transport mode the IP header is not padded to the block).
+ */
+static void oxfrm_et_inner_mtu(struct kunit *test)
+{
+	const struct oxfrm_et_rt *rt = test->param_value;
+	const struct oxfrm_et_alg *alg = &oxfrm_et_algs[rt->fam];
+	static const u8 modes[] = { XFRM_MODE_TRANSPORT, XFRM_MODE_TUNNEL };
+	struct oxfrm_state *x;
+	unsigned int i, m, mtu, len;
+	u8 key[48];
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = 0x40 + i;
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		x = oxfrm_et_state(test, rt->fam, key, alg->keylen,
+				   htonl(0x0b000000 | m << 8 | rt->fam),
+				   rt->esn, modes[m]);
+		for (mtu = 576; mtu <= 1500; mtu++) {
+			len = oxfrm_output_inner_mtu(x, mtu);
+			KUNIT_EXPECT_LE_MSG(test,
+					    oxfrm_et_esp_size(alg, modes[m], len),
+					    mtu, "mode %u, mtu %u", modes[m], mtu);
+			KUNIT_EXPECT_GT_MSG(test,
+					    oxfrm_et_esp_size(alg, modes[m],
+							      len + alg->blksize),
+					    mtu, "mode %u, mtu %u", modes[m], mtu);
+			if (test->status == KUNIT_FAILURE)
+				return;
+		}
+	}
+}
+
 static struct kunit_case oxfrm_et_cases[] = {
 	KUNIT_CASE_PARAM(oxfrm_et_kat_decrypt, oxfrm_et_vec_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_kat_tamper, oxfrm_et_vec_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_kat_encrypt, oxfrm_et_vec_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_kat_encrypt_exact, oxfrm_et_vec_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_roundtrip, oxfrm_et_rt_gen_params),
+	KUNIT_CASE_PARAM(oxfrm_et_inner_mtu, oxfrm_et_rt_gen_params),
 	{ }
 };
 
