@@ -186,7 +186,6 @@ static void oxfrm_input_resume(struct sk_buff *skb, int err)
 		mib = LINUX_MIB_XFRMINSTATEMODEERROR;
 		goto drop;
 	}
-	oxfrm_input_mss(net, x, skb, family);
 	skb->mark = oxfrm_state_smark(x, skb->mark);
 	mib = oxfrm_input_policy_check(oxfrm_pernet(net), skb, family, &x, 1);
 	if (mib)
@@ -195,6 +194,7 @@ static void oxfrm_input_resume(struct sk_buff *skb, int err)
 	mib = oxfrm_input_mark(skb);
 	if (mib)
 		goto drop;
+	oxfrm_input_mss(net, x, skb, family);
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));

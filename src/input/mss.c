@@ -25,15 +25,19 @@
 #include <oxfrm/oxfrm.h>
 #include <oxfrm/state.h>
 
+/* TCP-AO (RFC 5925), whose MAC covers the options by default. */
+#define OXFRM_TCPOPT_AO		29
+
 /*
  * The MSS option's value in TCP SYN @skb, an IP packet of @family at
- * skb->data, made writable (its TCP header in *@thp); or NULL.
+ * skb->data, made writable (its TCP header in *@thp); or NULL, also when
+ * TCP-AO protects the options. IPv6 extension headers are not walked.
  */
 u8 *oxfrm_mss_option(struct sk_buff *skb, u16 family, struct tcphdr **thp)
 {
 	unsigned int thoff, len, i;
+	u8 *opt, *val = NULL;
 	struct tcphdr *th;
-	u8 *opt;
 
 	if (family == AF_INET) {
 		const struct iphdr *iph;
@@ -61,22 +65,26 @@ u8 *oxfrm_mss_option(struct sk_buff *skb, u16 family, struct tcphdr **thp)
 	th = (struct tcphdr *)(skb->data + thoff);
 	opt = (u8 *)th;
 	i = sizeof(*th);
-	while (i + TCPOLEN_MSS <= len) {
+	while (i + 2 <= len) {
 		if (opt[i] == TCPOPT_EOL)
 			break;
 		if (opt[i] == TCPOPT_NOP) {
 			i++;
 			continue;
 		}
-		if (opt[i + 1] < 2)
+		if (opt[i + 1] < 2 || i + opt[i + 1] > len)
 			break;
-		if (opt[i] == TCPOPT_MSS && opt[i + 1] == TCPOLEN_MSS) {
-			*thp = th;
-			return opt + i + 2;
-		}
+		/* TCP-AO signs the options: they must stay as they are. */
+		if (opt[i] == OXFRM_TCPOPT_AO)
+			return NULL;
+		/* The last one counts, as for tcp_parse_options(). */
+		if (opt[i] == TCPOPT_MSS && opt[i + 1] == TCPOLEN_MSS)
+			val = opt + i + 2;
 		i += opt[i + 1];
 	}
-	return NULL;
+	if (val)
+		*thp = th;
+	return val;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_mss_option);
 

@@ -122,26 +122,53 @@ static void oxfrm_input_test_mss_clamp(struct kunit *test)
 				   TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, 2 };
 	static const u8 odd[] = { TCPOPT_NOP, TCPOPT_MSS, TCPOLEN_MSS, 0x05,
 				  0xb4, TCPOPT_NOP, TCPOPT_NOP, TCPOPT_NOP };
+	static const u8 twice[] = { TCPOPT_MSS, TCPOLEN_MSS, 0x05, 0xb4,
+				    TCPOPT_MSS, TCPOLEN_MSS, 0x05, 0xa0 };
+	static const u8 ao[] = { TCPOPT_MSS, TCPOLEN_MSS, 0x05, 0xb4,
+				 29, 4, 0, 0 };
+	static const u8 broken[] = { TCPOPT_NOP, TCPOPT_NOP, TCPOPT_NOP,
+				     TCPOPT_NOP, TCPOPT_NOP, TCPOPT_NOP,
+				     TCPOPT_MSS, TCPOLEN_MSS };
 	struct sk_buff *skb;
 	struct tcphdr *th;
 	u8 *val;
 
 	skb = oxfrm_input_test_tcp(test, TCPHDR_SYN, even, sizeof(even));
 	val = oxfrm_mss_option(skb, AF_INET, &th);
-	KUNIT_ASSERT_NOT_NULL(test, val);
-	oxfrm_mss_lower(skb, th, val, 1414);
-	KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 22), 1414);
-	/* Never raised. */
-	oxfrm_mss_lower(skb, th, val, 1460);
-	KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 22), 1414);
+	KUNIT_EXPECT_PTR_EQ(test, val, (u8 *)ip_hdr(skb) + 20 + 22);
+	if (val) {
+		oxfrm_mss_lower(skb, th, val, 1414);
+		KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 22),
+				1414);
+		/* Never raised. */
+		oxfrm_mss_lower(skb, th, val, 1460);
+		KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 22),
+				1414);
+	}
 	kfree_skb(skb);
 
 	skb = oxfrm_input_test_tcp(test, TCPHDR_SYN | TCPHDR_ACK, odd,
 				   sizeof(odd));
 	val = oxfrm_mss_option(skb, AF_INET, &th);
-	KUNIT_ASSERT_NOT_NULL(test, val);
-	oxfrm_mss_lower(skb, th, val, 1402);
-	KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 23), 1402);
+	KUNIT_EXPECT_PTR_EQ(test, val, (u8 *)ip_hdr(skb) + 20 + 23);
+	if (val) {
+		oxfrm_mss_lower(skb, th, val, 1402);
+		KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 23),
+				1402);
+	}
+	kfree_skb(skb);
+
+	/* Of two, the last counts; TCP-AO's options are left alone. */
+	skb = oxfrm_input_test_tcp(test, TCPHDR_SYN, twice, sizeof(twice));
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_mss_option(skb, AF_INET, &th),
+			    (u8 *)ip_hdr(skb) + 20 + 26);
+	kfree_skb(skb);
+	skb = oxfrm_input_test_tcp(test, TCPHDR_SYN, ao, sizeof(ao));
+	KUNIT_EXPECT_NULL(test, oxfrm_mss_option(skb, AF_INET, &th));
+	kfree_skb(skb);
+	/* An MSS option running past the header is none. */
+	skb = oxfrm_input_test_tcp(test, TCPHDR_SYN, broken, sizeof(broken));
+	KUNIT_EXPECT_NULL(test, oxfrm_mss_option(skb, AF_INET, &th));
 	kfree_skb(skb);
 
 	/* Only SYNs carry it. */
