@@ -8,7 +8,9 @@
 #define _OXFRM_OUTPUT_H
 
 #include <linux/skbuff.h>
+#include <linux/xfrm.h>
 
+struct net;
 struct oxfrm_flow;
 struct oxfrm_net;
 struct oxfrm_policy;
@@ -33,6 +35,9 @@ struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
 					 const struct oxfrm_flow *fl, int *err);
 
 /* output.c */
+struct dst_entry *oxfrm_output_esp_route(struct net *net, u16 family,
+					 const xfrm_address_t *daddr,
+					 const xfrm_address_t *saddr, u32 mark);
 unsigned int oxfrm_output_inner_mtu(const struct oxfrm_state *x,
 				    unsigned int mtu);
 int oxfrm_output_make_room(struct sk_buff *skb, unsigned int head,

@@ -16,9 +16,7 @@
 #include <linux/tcp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
-#include <net/ip6_route.h>
 #include <net/ipv6.h>
-#include <net/route.h>
 #include <net/tcp.h>
 #include <oxfrm/input.h>
 #include <oxfrm/output.h>
@@ -113,30 +111,9 @@ static unsigned int oxfrm_mss_path_mtu(struct net *net,
 	struct dst_entry *dst;
 	unsigned int mtu;
 
-	if (x->family == AF_INET) {
-		struct flowi4 fl4 = {
-			.daddr = x->saddr.a4,
-			.saddr = x->daddr.a4,
-			.flowi4_proto = IPPROTO_ESP,
-		};
-		struct rtable *rt = ip_route_output_key(net, &fl4);
-
-		if (IS_ERR(rt))
-			return 0;
-		dst = &rt->dst;
-	} else {
-		struct flowi6 fl6 = {
-			.daddr = x->saddr.in6,
-			.saddr = x->daddr.in6,
-			.flowi6_proto = IPPROTO_ESP,
-		};
-
-		dst = ip6_route_output(net, NULL, &fl6);
-		if (dst->error) {
-			dst_release(dst);
-			return 0;
-		}
-	}
+	dst = oxfrm_output_esp_route(net, x->family, &x->saddr, &x->daddr, 0);
+	if (IS_ERR(dst))
+		return 0;
 	mtu = dst_mtu(dst);
 	dst_release(dst);
 	return mtu;

@@ -47,28 +47,14 @@ static struct oxfrm_output_cb *oxfrm_output_cb(struct sk_buff *skb)
 	return (struct oxfrm_output_cb *)skb->cb;
 }
 
-static struct dst_entry *oxfrm_output_route4(struct net *net,
-					     const struct oxfrm_state *x,
-					     u32 mark)
-{
-	struct flowi4 fl4 = {
-		.daddr = x->daddr.a4,
-		.saddr = x->saddr.a4,
-		.flowi4_mark = mark,
-		.flowi4_proto = IPPROTO_ESP,
-	};
-	struct rtable *rt = ip_route_output_key(net, &fl4);
-
-	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
-}
-
 static struct dst_entry *oxfrm_output_route6(struct net *net,
-					     const struct oxfrm_state *x,
+					     const xfrm_address_t *daddr,
+					     const xfrm_address_t *saddr,
 					     u32 mark)
 {
 	struct flowi6 fl6 = {
-		.daddr = x->daddr.in6,
-		.saddr = x->saddr.in6,
+		.daddr = daddr->in6,
+		.saddr = saddr->in6,
 		.flowi6_mark = mark,
 		.flowi6_proto = IPPROTO_ESP,
 	};
@@ -83,6 +69,28 @@ static struct dst_entry *oxfrm_output_route6(struct net *net,
 }
 
 /*
+ * A route for ESP from @saddr to @daddr, of @family, with @mark; or an
+ * ERR_PTR.
+ */
+struct dst_entry *oxfrm_output_esp_route(struct net *net, u16 family,
+					 const xfrm_address_t *daddr,
+					 const xfrm_address_t *saddr, u32 mark)
+{
+	struct flowi4 fl4 = {
+		.daddr = daddr->a4,
+		.saddr = saddr->a4,
+		.flowi4_mark = mark,
+		.flowi4_proto = IPPROTO_ESP,
+	};
+	struct rtable *rt;
+
+	if (family != AF_INET)
+		return oxfrm_output_route6(net, daddr, saddr, mark);
+	rt = ip_route_output_key(net, &fl4);
+	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+}
+
+/*
  * The route of the ESP packets of @x; or an ERR_PTR. Routes for the common
  * mark 0 come from the SA's cache, which a routing change or a new PMTU
  * invalidates (the dst's own check), so one lookup serves many packets.
@@ -93,24 +101,18 @@ static struct dst_entry *oxfrm_output_route(struct net *net,
 	struct dst_entry *dst;
 
 	if (mark || !x->dst_cache.cache)
-		return x->family == AF_INET ?
-		       oxfrm_output_route4(net, x, mark) :
-		       oxfrm_output_route6(net, x, mark);
+		return oxfrm_output_esp_route(net, x->family, &x->daddr,
+					      &x->saddr, mark);
 
 	local_bh_disable();
 	dst = dst_cache_get(&x->dst_cache);
 	if (!dst) {
-		if (x->family == AF_INET) {
-			dst = oxfrm_output_route4(net, x, 0);
-			if (!IS_ERR(dst))
-				dst_cache_set_ip4(&x->dst_cache, dst,
-						  x->saddr.a4);
-		} else {
-			dst = oxfrm_output_route6(net, x, 0);
-			if (!IS_ERR(dst))
-				dst_cache_set_ip6(&x->dst_cache, dst,
-						  &x->saddr.in6);
-		}
+		dst = oxfrm_output_esp_route(net, x->family, &x->daddr,
+					     &x->saddr, 0);
+		if (!IS_ERR(dst) && x->family == AF_INET)
+			dst_cache_set_ip4(&x->dst_cache, dst, x->saddr.a4);
+		else if (!IS_ERR(dst))
+			dst_cache_set_ip6(&x->dst_cache, dst, &x->saddr.in6);
 	}
 	local_bh_enable();
 	return dst;
