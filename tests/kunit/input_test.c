@@ -115,6 +115,24 @@ static u16 oxfrm_input_test_mss(struct kunit *test, struct sk_buff *skb,
 	return o[0] << 8 | o[1];
 }
 
+/*
+ * The MSS option found @at octets into the TCP header of @skb, lowered
+ * to @mss: @want is left, the checksum right.
+ */
+static void oxfrm_input_test_lower(struct kunit *test, struct sk_buff *skb,
+				   unsigned int at, u16 mss, u16 want)
+{
+	struct tcphdr *th;
+	u8 *val;
+
+	val = oxfrm_mss_option(skb, AF_INET, &th);
+	KUNIT_EXPECT_PTR_EQ(test, val, (u8 *)ip_hdr(skb) + 20 + at);
+	if (!val)
+		return;
+	oxfrm_mss_lower(skb, th, val, mss);
+	KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, at), want);
+}
+
 static void oxfrm_input_test_mss_clamp(struct kunit *test)
 {
 	/* MSS 1460 at an even offset, then behind a NOP at an odd one. */
@@ -131,31 +149,16 @@ static void oxfrm_input_test_mss_clamp(struct kunit *test)
 				     TCPOPT_MSS, TCPOLEN_MSS };
 	struct sk_buff *skb;
 	struct tcphdr *th;
-	u8 *val;
 
 	skb = oxfrm_input_test_tcp(test, TCPHDR_SYN, even, sizeof(even));
-	val = oxfrm_mss_option(skb, AF_INET, &th);
-	KUNIT_EXPECT_PTR_EQ(test, val, (u8 *)ip_hdr(skb) + 20 + 22);
-	if (val) {
-		oxfrm_mss_lower(skb, th, val, 1414);
-		KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 22),
-				1414);
-		/* Never raised. */
-		oxfrm_mss_lower(skb, th, val, 1460);
-		KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 22),
-				1414);
-	}
+	oxfrm_input_test_lower(test, skb, 22, 1414, 1414);
+	/* Never raised. */
+	oxfrm_input_test_lower(test, skb, 22, 1460, 1414);
 	kfree_skb(skb);
 
 	skb = oxfrm_input_test_tcp(test, TCPHDR_SYN | TCPHDR_ACK, odd,
 				   sizeof(odd));
-	val = oxfrm_mss_option(skb, AF_INET, &th);
-	KUNIT_EXPECT_PTR_EQ(test, val, (u8 *)ip_hdr(skb) + 20 + 23);
-	if (val) {
-		oxfrm_mss_lower(skb, th, val, 1402);
-		KUNIT_EXPECT_EQ(test, oxfrm_input_test_mss(test, skb, 23),
-				1402);
-	}
+	oxfrm_input_test_lower(test, skb, 23, 1402, 1402);
 	kfree_skb(skb);
 
 	/* Of two, the last counts; TCP-AO's options are left alone. */
