@@ -29,7 +29,8 @@
 /*
  * The MSS option's value in TCP SYN @skb, an IP packet of @family at
  * skb->data, made writable (its TCP header in *@thp); or NULL, also when
- * TCP-AO protects the options. IPv6 extension headers are not walked.
+ * TCP-AO protects the options. IPv6 extension headers are skipped;
+ * fragments are left alone.
  */
 u8 *oxfrm_mss_option(struct sk_buff *skb, u16 family, struct tcphdr **thp)
 {
@@ -48,10 +49,19 @@ u8 *oxfrm_mss_option(struct sk_buff *skb, u16 family, struct tcphdr **thp)
 			return NULL;
 		thoff = iph->ihl * 4;
 	} else {
-		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
-		    ((struct ipv6hdr *)skb->data)->nexthdr != IPPROTO_TCP)
+		__be16 frag_off;
+		u8 nexthdr;
+		int off;
+
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)))
 			return NULL;
-		thoff = sizeof(struct ipv6hdr);
+		nexthdr = ((struct ipv6hdr *)skb->data)->nexthdr;
+		off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+				       &frag_off);
+		/* A fragment header of a whole packet has offset and M 0. */
+		if (off < 0 || nexthdr != IPPROTO_TCP || frag_off)
+			return NULL;
+		thoff = off;
 	}
 	if (!pskb_may_pull(skb, thoff + sizeof(*th)))
 		return NULL;

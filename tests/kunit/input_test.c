@@ -7,10 +7,13 @@
 
 #include <kunit/test.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include <net/tcp.h>
 #include <oxfrm/input.h>
 #include <oxfrm/mib.h>
@@ -180,10 +183,87 @@ static void oxfrm_input_test_mss_clamp(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * An IPv6 SYN with MSS 1440 behind an extension header of type @type
+ * (8 bytes: the next header, a zero byte, then @ext's six); its checksum
+ * right.
+ */
+static struct sk_buff *oxfrm_input_test_tcp6(struct kunit *test, u8 type,
+					     const u8 *ext)
+{
+	static const u8 opt[] = { TCPOPT_MSS, TCPOLEN_MSS, 0x05, 0xa0 };
+	unsigned int len = sizeof(struct tcphdr) + sizeof(opt);
+	struct sk_buff *skb = alloc_skb(sizeof(struct ipv6hdr) + 8 + len,
+					GFP_KERNEL);
+	struct ipv6hdr *ip6h;
+	struct tcphdr *th;
+	u8 *hdr;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	ip6h = skb_put_zero(skb, sizeof(*ip6h));
+	ip6h->version = 6;
+	ip6h->nexthdr = type;
+	ip6h->hop_limit = 64;
+	ip6h->payload_len = htons(8 + len);
+	ip6h->saddr.s6_addr[15] = 1;
+	ip6h->daddr.s6_addr[15] = 2;
+	skb_reset_network_header(skb);
+	hdr = skb_put(skb, 8);
+	hdr[0] = IPPROTO_TCP;
+	hdr[1] = 0;
+	memcpy(hdr + 2, ext, 6);
+	th = skb_put_zero(skb, sizeof(*th));
+	th->doff = len / 4;
+	th->syn = 1;
+	skb_put_data(skb, opt, sizeof(opt));
+	th->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len,
+				    IPPROTO_TCP, csum_partial(th, len, 0));
+	return skb;
+}
+
+/* IPv6: the MSS is found behind extension headers, never in fragments. */
+static void oxfrm_input_test_mss_clamp6(struct kunit *test)
+{
+	/* Hop-by-hop: a PadN option; fragment: offset 0, M set, or not. */
+	static const u8 padn[] = { 1, 4, 0, 0, 0, 0 };
+	static const u8 first[] = { 0, 1, 0, 0, 0, 7 };
+	static const u8 whole[] = { 0, 0, 0, 0, 0, 7 };
+	struct ipv6hdr *ip6h;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	unsigned int len;
+	u8 *val;
+
+	skb = oxfrm_input_test_tcp6(test, NEXTHDR_HOP, padn);
+	val = oxfrm_mss_option(skb, AF_INET6, &th);
+	KUNIT_EXPECT_PTR_EQ(test, val, skb->data + 40 + 8 + 22);
+	if (val) {
+		oxfrm_mss_lower(skb, th, val, 1220);
+		ip6h = ipv6_hdr(skb);
+		len = th->doff * 4;
+		KUNIT_EXPECT_EQ(test, val[0] << 8 | val[1], 1220);
+		KUNIT_EXPECT_EQ(test,
+				csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len,
+						IPPROTO_TCP,
+						csum_partial(th, len, 0)), 0);
+	}
+	kfree_skb(skb);
+
+	skb = oxfrm_input_test_tcp6(test, NEXTHDR_FRAGMENT, first);
+	KUNIT_EXPECT_NULL(test, oxfrm_mss_option(skb, AF_INET6, &th));
+	kfree_skb(skb);
+	/* An atomic fragment (RFC 6946) is the whole packet. */
+	skb = oxfrm_input_test_tcp6(test, NEXTHDR_FRAGMENT, whole);
+	KUNIT_EXPECT_PTR_EQ(test, oxfrm_mss_option(skb, AF_INET6, &th),
+			    skb->data + 40 + 8 + 22);
+	kfree_skb(skb);
+}
+
 static struct kunit_case oxfrm_input_test_cases[] = {
 	KUNIT_CASE(oxfrm_input_test_unknown_spi),
 	KUNIT_CASE(oxfrm_input_test_truncated),
 	KUNIT_CASE(oxfrm_input_test_mss_clamp),
+	KUNIT_CASE(oxfrm_input_test_mss_clamp6),
 	{ }
 };
 
