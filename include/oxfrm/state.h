@@ -224,6 +224,8 @@ int oxfrm_sad_walk(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w,
 void oxfrm_sad_walk_done(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w);
 bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto);
 void oxfrm_state_put(struct oxfrm_state *x);
+bool oxfrm_state_host_to_host(const struct oxfrm_state *x,
+			      const struct sk_buff *skb, u16 family, bool out);
 
 /* @mark with the SA's output mark (XFRMA_SET_MARK) applied to it. */
 static inline u32 oxfrm_state_smark(const struct oxfrm_state *x, u32 mark)

@@ -141,14 +141,8 @@ void oxfrm_input_mss(struct net *net, const struct oxfrm_state *x,
 	struct tcphdr *th;
 	u8 *val;
 
-	if (x->mode != XFRM_MODE_TRANSPORT) {
-		if (family != x->family)
-			return;
-		if (family == AF_INET ?
-		    ip_hdr(skb)->saddr != x->saddr.a4 :
-		    !ipv6_addr_equal(&ipv6_hdr(skb)->saddr, &x->saddr.in6))
-			return;
-	}
+	if (!oxfrm_state_host_to_host(x, skb, family, false))
+		return;
 	val = oxfrm_mss_option(skb, family, &th);
 	if (!val)
 		return;

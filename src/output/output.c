@@ -47,6 +47,22 @@ static struct oxfrm_output_cb *oxfrm_output_cb(struct sk_buff *skb)
 	return (struct oxfrm_output_cb *)skb->cb;
 }
 
+static struct dst_entry *oxfrm_output_route4(struct net *net,
+					     const xfrm_address_t *daddr,
+					     const xfrm_address_t *saddr,
+					     u32 mark)
+{
+	struct flowi4 fl4 = {
+		.daddr = daddr->a4,
+		.saddr = saddr->a4,
+		.flowi4_mark = mark,
+		.flowi4_proto = IPPROTO_ESP,
+	};
+	struct rtable *rt = ip_route_output_key(net, &fl4);
+
+	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+}
+
 static struct dst_entry *oxfrm_output_route6(struct net *net,
 					     const xfrm_address_t *daddr,
 					     const xfrm_address_t *saddr,
@@ -76,18 +92,9 @@ struct dst_entry *oxfrm_output_esp_route(struct net *net, u16 family,
 					 const xfrm_address_t *daddr,
 					 const xfrm_address_t *saddr, u32 mark)
 {
-	struct flowi4 fl4 = {
-		.daddr = daddr->a4,
-		.saddr = saddr->a4,
-		.flowi4_mark = mark,
-		.flowi4_proto = IPPROTO_ESP,
-	};
-	struct rtable *rt;
-
-	if (family != AF_INET)
-		return oxfrm_output_route6(net, daddr, saddr, mark);
-	rt = ip_route_output_key(net, &fl4);
-	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	if (family == AF_INET)
+		return oxfrm_output_route4(net, daddr, saddr, mark);
+	return oxfrm_output_route6(net, daddr, saddr, mark);
 }
 
 /*
@@ -106,14 +113,16 @@ static struct dst_entry *oxfrm_output_route(struct net *net,
 
 	local_bh_disable();
 	dst = dst_cache_get(&x->dst_cache);
-	if (!dst) {
-		dst = oxfrm_output_esp_route(net, x->family, &x->daddr,
-					     &x->saddr, 0);
-		if (!IS_ERR(dst) && x->family == AF_INET)
-			dst_cache_set_ip4(&x->dst_cache, dst, x->saddr.a4);
-		else if (!IS_ERR(dst))
-			dst_cache_set_ip6(&x->dst_cache, dst, &x->saddr.in6);
-	}
+	if (dst)
+		goto out;
+	dst = oxfrm_output_esp_route(net, x->family, &x->daddr, &x->saddr, 0);
+	if (IS_ERR(dst))
+		goto out;
+	if (x->family == AF_INET)
+		dst_cache_set_ip4(&x->dst_cache, dst, x->saddr.a4);
+	else
+		dst_cache_set_ip6(&x->dst_cache, dst, &x->saddr.in6);
+out:
 	local_bh_enable();
 	return dst;
 }
@@ -166,25 +175,6 @@ static bool oxfrm_output_too_big(struct sk_buff *skb, u16 family,
 		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
 	}
 	return true;
-}
-
-/*
- * Whether the packet's route is not the ESP packet's, so that lowering
- * its PMTU to the tunnel's MTU is safe. In transport mode, and for tunnels
- * between the hosts themselves, it is the same route: the stock kernel's
- * bundle keeps two MTUs apart there, oxfrm has one, which must stay the
- * ESP packets'. Those packets are fragmented instead (ignore_df).
- */
-static bool oxfrm_output_own_pmtu(const struct oxfrm_state *x,
-				  const struct sk_buff *skb, u16 family)
-{
-	if (x->mode == XFRM_MODE_TRANSPORT)
-		return false;
-	if (family != x->family)
-		return true;
-	if (family == AF_INET)
-		return ip_hdr(skb)->daddr != x->daddr.a4;
-	return !ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &x->daddr.in6);
 }
 
 /* The outer header, once ESP is in place at skb->data (tunnel mode). */
@@ -400,8 +390,14 @@ static void oxfrm_output_one(struct oxfrm_net *on, struct sk_buff *skb,
 		mtu = IPV6_MIN_MTU;
 		skb->ignore_df = 1;
 	}
+	/*
+	 * Between @x's own hosts the packet's route is the ESP packets': the
+	 * stock kernel's bundle keeps two MTUs apart there, oxfrm has one,
+	 * which must stay the ESP packets'. Such packets are fragmented
+	 * instead of lowering that PMTU.
+	 */
 	if (skb->len > mtu) {
-		if (!oxfrm_output_own_pmtu(x, skb, family)) {
+		if (oxfrm_state_host_to_host(x, skb, family, true)) {
 			skb->ignore_df = 1;
 		} else if (oxfrm_output_too_big(skb, family, mtu)) {
 			dst_release(dst);

@@ -215,6 +215,27 @@ void oxfrm_state_put(struct oxfrm_state *x)
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_put);
 
 /*
+ * Whether @skb, an inner packet of @family that @x carries, travels between
+ * @x's own two hosts, and so shares its route with the ESP packets: always
+ * in transport mode; in tunnel mode when its far end (its destination on
+ * an outbound SA, its source on an inbound one) is @x's peer.
+ */
+bool oxfrm_state_host_to_host(const struct oxfrm_state *x,
+			      const struct sk_buff *skb, u16 family, bool out)
+{
+	const xfrm_address_t *peer = out ? &x->daddr : &x->saddr;
+
+	if (x->mode == XFRM_MODE_TRANSPORT)
+		return true;
+	if (family != x->family)
+		return false;
+	if (family == AF_INET)
+		return (out ? ip_hdr(skb)->daddr : ip_hdr(skb)->saddr) == peer->a4;
+	return ipv6_addr_equal(out ? &ipv6_hdr(skb)->daddr :
+				     &ipv6_hdr(skb)->saddr, &peer->in6);
+}
+
+/*
  * Moves the SAD's generation, which the output SA caches are valid for
  * (src/output/resolve.c): after the change it stands for is visible.
  */
