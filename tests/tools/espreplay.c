@@ -5,10 +5,11 @@
  * IP header included; for tests that feed oxfrm replayed, corrupted,
  * truncated or stretched ESP.
  *
- *   espreplay FILE [-i INDEX] [-f OFFSET] [-t LEN] [-a EXTRA] [-s SPI] [-n COUNT]
+ *   espreplay FILE [-i INDEX] [-f OFFSET | -F] [-t LEN] [-a EXTRA] [-s SPI] [-n COUNT]
  *
  * INDEX picks the packet (0: the first). OFFSET flips every bit of the
- * byte at that offset from the ESP header; LEN cuts the ESP part to LEN
+ * byte at that offset from the ESP header; -F sends one copy per byte of
+ * the ESP part, each with only that byte flipped; LEN cuts the ESP part to LEN
  * bytes; EXTRA appends that many bytes; SPI replaces the SPI. The IP
  * header's lengths follow (IPv4 total length and checksum, IPv6 payload
  * length). COUNT sends it that many times. Exits non-zero on failure.
@@ -68,18 +69,34 @@ static long load(const char *file, long index)
 	return caplen - 14;
 }
 
+/* COUNT copies of pkt's first LEN bytes to SS; non-zero on failure. */
+static int send_copies(int fd, long len, const struct sockaddr_storage *ss,
+		       socklen_t slen, long count)
+{
+	long i;
+
+	for (i = 0; i < count; i++) {
+		if (sendto(fd, pkt, len, 0, (const struct sockaddr *)ss, slen) < 0) {
+			perror("espreplay: sendto");
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long index = 0, flip = -1, cut = -1, extra = 0, count = 1, len, i;
 	unsigned long spi = 0;
-	int c, fd, v6, one = 1, hl, have_spi = 0;
+	int c, fd, v6, one = 1, hl, have_spi = 0, each = 0;
 	struct sockaddr_storage ss = { 0 };
 	socklen_t slen;
 
-	while ((c = getopt(argc, argv, "i:f:t:a:s:n:")) != -1) {
+	while ((c = getopt(argc, argv, "i:f:Ft:a:s:n:")) != -1) {
 		switch (c) {
 		case 'i': index = atol(optarg); break;
 		case 'f': flip = atol(optarg); break;
+		case 'F': each = 1; break;
 		case 't': cut = atol(optarg); break;
 		case 'a': extra = atol(optarg); break;
 		case 's': spi = strtoul(optarg, NULL, 0); have_spi = 1; break;
@@ -139,14 +156,17 @@ int main(int argc, char **argv)
 		perror("espreplay: socket");
 		return 1;
 	}
-	for (i = 0; i < count; i++) {
-		if (sendto(fd, pkt, len, 0, (struct sockaddr *)&ss, slen) < 0) {
-			perror("espreplay: sendto");
-			return 1;
+	if (each) {
+		for (i = hl; i < len; i++) {
+			pkt[i] ^= 0xff;
+			if (send_copies(fd, len, &ss, slen, count))
+				return 1;
+			pkt[i] ^= 0xff;
 		}
+		return 0;
 	}
-	return 0;
+	return send_copies(fd, len, &ss, slen, count);
 usage:
-	fprintf(stderr, "usage: espreplay FILE [-i INDEX] [-f OFFSET] [-t LEN] [-a EXTRA] [-s SPI] [-n COUNT]\n");
+	fprintf(stderr, "usage: espreplay FILE [-i INDEX] [-f OFFSET | -F] [-t LEN] [-a EXTRA] [-s SPI] [-n COUNT]\n");
 	return 2;
 }
