@@ -1,7 +1,8 @@
 #!/bin/bash
 # ESP between two oxfrm hosts (tests/vm/lib/esp.sh): ping through every
 # mode, family combination and algorithm, with tcpdump on the link showing
-# only ESP with the expected SPIs, and no error counter moving.
+# only ESP with the expected SPIs, and no error counter moving. The debug
+# kernel runs 16 of the 25, one for each path through oxfrm (see wide).
 # timeout: 600
 . /oxfrm/tests/vm/lib/lib.sh
 . /oxfrm/tests/vm/lib/esp.sh
@@ -38,6 +39,14 @@ run() {
 	spi=$((spi + 16))
 }
 
+# wide NAME ...: as run, on the stock kernel only. These combinations take
+# no path through oxfrm that another run here does not also take (only
+# the crypto API's transform, key or ICV length differs), and under KASAN
+# each run costs about 17 s.
+wide() {
+	[ "$GUEST_KERNEL" = debug ] || run "$@"
+}
+
 K24=0x18191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f
 K19=0x131415161718191a1b1c1d1e1f202122232425
 K28=0x1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637
@@ -53,22 +62,22 @@ run "tunnel 4in4 gcm" tunnel 4 4 $GCM
 run "tunnel 6in6 gcm" tunnel 6 6 $GCM
 run "tunnel 4in6 gcm" tunnel 6 4 $GCM
 run "tunnel 6in4 gcm" tunnel 4 6 $GCM
-run "transport v4 cbc-sha256" transport 4 4 $CBC
+wide "transport v4 cbc-sha256" transport 4 4 $CBC
 run "transport v6 cbc-sha256" transport 6 6 $CBC
-run "tunnel 4in6 cbc-sha256" tunnel 6 4 $CBC
+wide "tunnel 4in6 cbc-sha256" tunnel 6 4 $CBC
 run "tunnel 6in4 cbc-sha256" tunnel 4 6 $CBC
 
 # Every algorithm (tunnel 4in4).
-run "gcm-192 icv 8" tunnel 4 4 aead "rfc4106(gcm(aes))" $K28 64
-run "gcm-256 icv 12" tunnel 4 4 aead "rfc4106(gcm(aes))" $K36 96
+wide "gcm-192 icv 8" tunnel 4 4 aead "rfc4106(gcm(aes))" $K28 64
+wide "gcm-256 icv 12" tunnel 4 4 aead "rfc4106(gcm(aes))" $K36 96
 run "gmac (rfc4543)" tunnel 4 4 aead "rfc4543(gcm(aes))" $K20 128
 run "ccm-128 icv 8" tunnel 4 4 aead "rfc4309(ccm(aes))" $K19 64
-run "ccm-128 icv 16" tunnel 4 4 aead "rfc4309(ccm(aes))" $K19 128
+wide "ccm-128 icv 16" tunnel 4 4 aead "rfc4309(ccm(aes))" $K19 128
 run "chacha20-poly1305" tunnel 4 4 aead "rfc7539esp(chacha20,poly1305)" $K36 128
-run "cbc-sha1" tunnel 4 4 enc "cbc(aes)" $K16 auth-trunc "hmac(sha1)" $K20 96
-run "cbc-256 sha384" tunnel 4 4 enc "cbc(aes)" $K32 auth-trunc "hmac(sha384)" $K48 192
-run "cbc-sha512" tunnel 4 4 enc "cbc(aes)" $K16 auth-trunc "hmac(sha512)" $K64 256
-run "ctr-sha256" tunnel 4 4 enc "rfc3686(ctr(aes))" $K20 auth-trunc "hmac(sha256)" $K32 128
+wide "cbc-sha1" tunnel 4 4 enc "cbc(aes)" $K16 auth-trunc "hmac(sha1)" $K20 96
+wide "cbc-256 sha384" tunnel 4 4 enc "cbc(aes)" $K32 auth-trunc "hmac(sha384)" $K48 192
+wide "cbc-sha512" tunnel 4 4 enc "cbc(aes)" $K16 auth-trunc "hmac(sha512)" $K64 256
+wide "ctr-sha256" tunnel 4 4 enc "rfc3686(ctr(aes))" $K20 auth-trunc "hmac(sha256)" $K32 128
 run "null-sha256" tunnel 4 4 enc "ecb(cipher_null)" "" auth-trunc "hmac(sha256)" $K32 128
 run "3des-md5 (any authenc pair)" tunnel 4 4 enc "cbc(des3_ede)" $K24 auth "hmac(md5)" $K16
 
