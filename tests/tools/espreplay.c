@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 		default: goto usage;
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - 1 || (each && flip >= 0))
 		goto usage;
 	len = load(argv[optind], index);
 	if (len < 20) {

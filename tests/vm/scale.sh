@@ -46,6 +46,8 @@ awk -v n="$N" -v k="$K20" 'BEGIN {
 }' >"$batch"
 
 # Samples to look up, one by one: IPv4 SAs, and exact IPv4 out policies.
+# ip's get exits at the first miss even with -force, so a miss shows as
+# fewer entries printed than asked for.
 gets=$(mktemp)
 pgets=$(mktemp)
 awk -v n="$N" 'BEGIN {
