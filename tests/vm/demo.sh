@@ -66,7 +66,7 @@ echo "# running Debian's stock kernel with xfrm_user and charon (192.0.2.2,"
 echo "# 2001:db8::2): s initiates IKE_SA v4, the stock peer initiates v6"
 swan_stock_host s "$dev" 1
 swan_stock_wait_peer s
-swanctl_in s --initiate --child gcm128 --timeout 60 2>&1 | grep -E 'established|installed' ||
+swan_stock_initiate s gcm128 | grep -E 'established|installed' ||
 	fail "initiate against the stock kernel"
 swan_wait_child s chacha6 120
 echo

@@ -6,8 +6,8 @@
 #   link:   a 192.0.2.1, 2001:db8::1       b 192.0.2.2, 2001:db8::2
 #   inner:  a 10.1.N.1, fd01:N::1          b 10.2.N.1, fd02:N::1
 #
-# IKE_SA "v4" is initiated by a (swanctl --initiate), "v6" by b itself
-# (start_action = start, retried until a answers). Each has two children:
+# IKE_SA "v4" is initiated by a, "v6" by b (swan_stock_initiate, and the
+# peer's loop in tests/vm/peer/swan_stock.sh). Each has two children:
 #   v4: gcm128 (tunnel, 10.x.1.0/24), trans4 (transport, aes256gcm16, ICMP)
 #   v6: chacha6 (tunnel, fd0x:2::/64), sha256v6 (aes128-sha256, fd0x:3::/64)
 
@@ -34,8 +34,7 @@ swan_stock_net() {
 # swan_stock_conf SELF: swanctl.conf of host SELF (1 or 2); the PSK
 # helpers come from tests/vm/lib/swan.sh.
 swan_stock_conf() {
-	local s=$1 p=$((3 - $1)) start4=none start6=none
-	if [ "$s" = 1 ]; then start4=none; else start6=start; fi
+	local s=$1 p=$((3 - $1))
 	cat <<EOT
 connections {
 	v4 {
@@ -55,14 +54,12 @@ connections {
 				esp_proposals = aes128gcm16
 				local_ts = 10.$s.1.0/24
 				remote_ts = 10.$p.1.0/24
-				start_action = $start4
 			}
 			trans4 {
 				mode = transport
 				esp_proposals = aes256gcm16
 				local_ts = dynamic[1]
 				remote_ts = dynamic[1]
-				start_action = $start4
 			}
 		}
 	}
@@ -84,13 +81,11 @@ connections {
 				esp_proposals = chacha20poly1305
 				local_ts = fd0$s:2::/64
 				remote_ts = fd0$p:2::/64
-				start_action = $start6
 			}
 			sha256v6 {
 				esp_proposals = aes128-sha256
 				local_ts = fd0$s:3::/64
 				remote_ts = fd0$p:3::/64
-				start_action = $start6
 			}
 		}
 	}
@@ -117,4 +112,20 @@ swan_stock_wait_peer() {
 		ip netns exec "$1" ping -c 1 -W 1 192.0.2.2 >/dev/null 2>&1 && return 0
 	done
 	fail "the peer guest never answered"
+}
+
+# swan_stock_initiate NS CHILD: NS's charon initiates CHILD and prints
+# what swanctl said. A charon whose configuration is not loaded yet
+# answers NO_PROPOSAL_CHOSEN, and the two guests' charons start in no
+# set order: that answer is retried for up to a minute, no other.
+swan_stock_initiate() {
+	local out i
+	for i in $(seq 30); do
+		out=$(swanctl_in "$1" --initiate --child "$2" --timeout 60 2>&1) &&
+			{ echo "$out"; return 0; }
+		echo "$out" | grep -q NO_PROPOSAL_CHOSEN || break
+		sleep 2
+	done
+	echo "$out" | tail -n 20 >&2
+	return 1
 }
