@@ -76,8 +76,9 @@ for f in 4 6; do
 	# A datagram in fragments meets the policies whole: its port counts.
 	# shellcheck disable=SC2046
 	in_a ip xfrm policy add src "$bi/$plen" dst "$ai/$plen" proto 17 dport 7777 dir in $(tmpl $f)
-	in_a sockpol $six -d out -a allow -r 7777 -w 3 >/tmp/frag.out &
-	sleep 1
+	rm -f /tmp/frag.out
+	in_a sockpol $six -d out -a allow -r 7777 -w 8 >/tmp/frag.out &
+	listening /tmp/frag.out
 	provoke a "XfrmInTmplMismatch=1" in_b bash -c "printf '%03000d' 0 >/dev/udp/$ai/7777"
 	wait
 	grep -q 'received nothing' /tmp/frag.out || fail "IPv$f: a fragmented datagram passed a policy for its port"
@@ -94,9 +95,10 @@ for f in 4 6; do
 	XfrmInNoPols=[2-9]|XfrmInNoPols=[1-9][0-9]) ;;
 	*) fail "IPv$f: blocking default moved '$moved'" ;;
 	esac
-	in_a sockpol $six -d in -a allow -r 500 -w 4 >/tmp/bypass.out &
-	in_a sockpol $six -d out -a allow -r 501 -w 4 >/tmp/plain.out &
-	sleep 1
+	rm -f /tmp/bypass.out /tmp/plain.out
+	in_a sockpol $six -d in -a allow -r 500 -w 30 >/tmp/bypass.out &
+	in_a sockpol $six -d out -a allow -r 501 -w 8 >/tmp/plain.out &
+	listening /tmp/bypass.out /tmp/plain.out
 	in_b bash -c "echo ike >/dev/udp/$ai/500; echo ike >/dev/udp/$ai/501"
 	wait
 	cat /tmp/bypass.out /tmp/plain.out

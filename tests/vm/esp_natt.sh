@@ -54,8 +54,9 @@ esp_no_errors "NAT-T traffic"
 
 # Port 4500 without an SA: IKE to the socket, keepalives eaten, short
 # datagrams counted.
-in_b sockpol -d out -a allow -r 4500 -w 4 >/tmp/ike.out &
-sleep 1
+rm -f /tmp/ike.out
+in_b sockpol -d out -a allow -r 4500 -w 30 >/tmp/ike.out &
+listening /tmp/ike.out
 provoke b "" in_a bash -c 'printf "\xff" >/dev/udp/192.0.2.2/4500'
 provoke b "" in_a bash -c 'printf "\0\0\0\0ike" >/dev/udp/192.0.2.2/4500'
 wait

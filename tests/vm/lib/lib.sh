@@ -69,6 +69,20 @@ peer_link() {
 	return 1
 }
 
+# listening FILE...: until the sockpol -r writing each FILE (removed
+# before it started) has bound its port; 30 s at most. A fixed sleep is
+# too short under KASAN, where starting a process can take seconds.
+listening() {
+	local f i
+	for f in "$@"; do
+		for i in $(seq 300); do
+			grep -qx listening "$f" 2>/dev/null && continue 2
+			sleep 0.1
+		done
+		fail "no socket listening for $f"
+	done
+}
+
 kmemleak_available() {
 	[ -w /sys/kernel/debug/kmemleak ]
 }
