@@ -17,9 +17,15 @@ N=50000
 K20=0x141b222930373e454c535a61686f767d848b9299
 batch=$(mktemp)
 pbatch=$(mktemp)
+# With each batch, the sample to look up one by one, written from the same
+# lines: exact IPv4 out policies, IPv4 SAs. ip's get exits at the first
+# miss even with -force, so a miss shows as fewer entries printed than
+# asked for.
+gets=$(mktemp)
+pgets=$(mktemp)
 # Policies: exact ones (both families, three in four, as a gateway with
 # many host-to-host tunnels has) and prefix ones with ports and protocols.
-awk -v n="$N" 'BEGIN {
+awk -v n="$N" -v sample="$pgets" 'BEGIN {
 	for (i = 0; i < n; i++) {
 		a = int(i / 256) % 256; b = i % 256; c = int(i / 65536)
 		if (i % 4 == 0)
@@ -31,10 +37,13 @@ awk -v n="$N" 'BEGIN {
 		else
 			sel = sprintf("src fd00::%x:%x/128 dst fd01::%x:%x/128", c, a * 256 + b, c, a * 256 + b)
 		printf "xfrm policy add %s dir %s priority %d tmpl proto esp mode transport reqid %d\n", sel, (i % 2) ? "in" : "out", i % 7, i
+		# Multiples of 1996: exact IPv4 selectors, dir out.
+		if (i % 1996 == 0)
+			printf "xfrm policy get %s dir out\n", sel >sample
 	}
 }' >"$pbatch"
 # Distinct destinations and SPIs, a few reqids, both families.
-awk -v n="$N" -v k="$K20" 'BEGIN {
+awk -v n="$N" -v k="$K20" -v sample="$gets" 'BEGIN {
 	for (i = 0; i < n; i++) {
 		if (i % 4 == 3)
 			d = sprintf("fd00::%x:%x", int(i / 65536), i % 65536)
@@ -42,25 +51,11 @@ awk -v n="$N" -v k="$K20" 'BEGIN {
 			d = sprintf("10.%d.%d.%d", int(i / 65536) % 256, int(i / 256) % 256, i % 256)
 		s = (i % 4 == 3) ? "fd00::1" : "10.255.255.1"
 		printf "xfrm state add src %s dst %s proto esp spi %d reqid %d mode tunnel aead rfc4106(gcm(aes)) %s 128\n", s, d, 4096 + i, i % 16, k
+		if (i % 997 == 0 && i % 4 != 3)
+			printf "xfrm state get src %s dst %s proto esp spi %d\n", s, d, 4096 + i >sample
 	}
 }' >"$batch"
 
-# Samples to look up, one by one: IPv4 SAs, and exact IPv4 out policies.
-# ip's get exits at the first miss even with -force, so a miss shows as
-# fewer entries printed than asked for.
-gets=$(mktemp)
-pgets=$(mktemp)
-awk -v n="$N" 'BEGIN {
-	for (i = 0; i < n; i += 997)
-		if (i % 4 != 3)
-			printf "xfrm state get src 10.255.255.1 dst 10.%d.%d.%d proto esp spi %d\n",
-				int(i / 65536) % 256, int(i / 256) % 256, i % 256, 4096 + i
-}' >"$gets"
-awk -v n="$N" 'BEGIN {
-	for (i = 0; i < n; i += 1996)
-		printf "xfrm policy get src 10.%d.%d.%d/32 dst 172.16.%d.%d/32 dir out\n",
-			int(i / 65536), int(i / 256) % 256, i % 256, int(i / 256) % 256, i % 256
-}' >"$pgets"
 gets_n=$(wc -l <"$gets")
 pgets_n=$(wc -l <"$pgets")
 
