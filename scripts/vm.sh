@@ -144,11 +144,11 @@ tr -d '\r' <"$out/results.log" | awk -v kernel="$kernel" -v qrc="$qrc" \
 	-v show_output="${OXFRM_SHOW_OUTPUT:-0}" -f "$top/scripts/judge.awk" \
 	>"$out/report"
 cat "$out/report"
+tail -n 1 "$out/report" | sed -n 's/^counts: //p' >"$out/counts"
+read -r _ failed _ <"$out/counts"
 # A failure with a peer may be the peer's: show what it logged.
-if [ -n "$peer" ] && ! tail -n 1 "$out/report" | grep -q '^counts: [0-9]* 0 '; then
+if [ -n "$peer" ] && [ "$failed" != 0 ]; then
 	echo "--- the peer guest's log, last 80 lines ($out/peer.log)"
 	tr -d '\r' <"$out/peer.log" | tail -n 80 | sed 's/^/    /'
 fi
-tail -n 1 "$out/report" | sed -n 's/^counts: //p' >"$out/counts"
-read -r _ failed _ <"$out/counts"
 [ "$failed" = 0 ]

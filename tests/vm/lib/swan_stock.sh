@@ -6,8 +6,8 @@
 #   link:   a 192.0.2.1, 2001:db8::1       b 192.0.2.2, 2001:db8::2
 #   inner:  a 10.1.N.1, fd01:N::1          b 10.2.N.1, fd02:N::1
 #
-# IKE_SA "v4" is initiated by a, "v6" by b (swan_stock_initiate, and the
-# peer's loop in tests/vm/peer/swan_stock.sh). Each has two children:
+# IKE_SA "v4" is initiated by a (swan_stock_initiate), "v6" by b (the
+# loop of tests/vm/peer/swan_stock.sh). Each has two children:
 #   v4: gcm128 (tunnel, 10.x.1.0/24), trans4 (transport, aes256gcm16, ICMP)
 #   v6: chacha6 (tunnel, fd0x:2::/64), sha256v6 (aes128-sha256, fd0x:3::/64)
 
