@@ -24,9 +24,10 @@ run() {
 		dst=$(esp_addr b inner "$inner")
 	fi
 	cap=$(mktemp)
-	ip netns exec b timeout 10 tcpdump -l -n -i vb -c 6 esp >"$cap" 2>/dev/null &
-	sleep 0.5
-	out=$(ip netns exec a ping -c 3 -i 0.2 -W 2 -I "$src" "$dst" 2>&1)
+	ip netns exec b timeout 30 tcpdump -l -n -i vb -c 6 esp >"$cap" 2>"$cap.err" &
+	capturing "$cap.err"
+	# -w: a reply that comes late still counts.
+	out=$(ip netns exec a ping -c 3 -i 0.2 -w 20 -I "$src" "$dst" 2>&1)
 	wait
 	n=$(grep -c "ESP(spi=0x$(printf '%08x' "$spi")" "$cap")
 	m=$(grep -c "ESP(spi=0x$(printf '%08x' $((spi + 1)))" "$cap")
@@ -34,7 +35,7 @@ run() {
 	echo "$out" | grep -q ' 3 received' || { cat "$cap"; fail "$name: ping"; }
 	[ "$n" = 3 ] && [ "$m" = 3 ] || { cat "$cap"; fail "$name: ESP on the link"; }
 	esp_no_errors "$name"
-	rm -f "$cap"
+	rm -f "$cap" "$cap.err"
 	esp_flush
 	spi=$((spi + 16))
 }

@@ -9,18 +9,6 @@
 # Commands run as root in the namespace through `ip netns exec NS bash -c`;
 # $NS names the namespace inside them. Clock times are masked.
 
-# monitor_wait NS: until a NETLINK_XFRM socket (protocol 6) in NS has
-# joined multicast groups, i.e. `ip xfrm monitor` listens; at most 10 s.
-monitor_wait() {
-	local i
-	for i in $(seq 100); do
-		ip netns exec "$1" awk '$2 == 6 && $4 !~ /^0+$/ { found = 1 }
-			END { exit !found }' /proc/net/netlink && return 0
-		sleep 0.1
-	done
-	fail "ip xfrm monitor did not start in $1"
-}
-
 # run_commands STACK SCRIPT OUT
 run_commands() {
 	local ns=diff_$1 script=$2 out=$3 cmd rc mpid

@@ -69,18 +69,59 @@ peer_link() {
 	return 1
 }
 
-# listening FILE...: until the sockpol -r writing each FILE (removed
-# before it started) has bound its port; 30 s at most. A fixed sleep is
-# too short under KASAN, where starting a process can take seconds.
-listening() {
-	local f i
-	for f in "$@"; do
-		for i in $(seq 300); do
-			grep -qx listening "$f" 2>/dev/null && continue 2
-			sleep 0.1
-		done
-		fail "no socket listening for $f"
+# wait_line PATTERN FILE: until a line of FILE matches PATTERN (grep -E);
+# 30 s at most, else 1. A fixed sleep is too short under KASAN, where
+# starting a process can take seconds.
+wait_line() {
+	local i
+	for i in $(seq 300); do
+		grep -qE "$1" "$2" 2>/dev/null && return 0
+		sleep 0.1
 	done
+	return 1
+}
+
+# listening FILE...: until the sockpol -r writing each FILE (removed
+# before it started) has bound its port.
+listening() {
+	local f
+	for f in "$@"; do
+		wait_line '^listening$' "$f" || fail "no socket listening for $f"
+	done
+}
+
+# capturing FILE...: until the tcpdump writing its stderr to each FILE
+# listens. What is sent before then is not captured: a count of packets
+# on the link comes out short.
+capturing() {
+	local f
+	for f in "$@"; do
+		wait_line 'listening on' "$f" || { cat "$f"; fail "tcpdump did not start"; }
+	done
+}
+
+# monitor_wait NS: until a NETLINK_XFRM socket (protocol 6) in NS has
+# joined multicast groups, i.e. `ip xfrm monitor` listens (and for oxfrm,
+# a key manager is there to ACQUIRE from); 30 s at most.
+monitor_wait() {
+	local i
+	for i in $(seq 300); do
+		ip netns exec "$1" awk '$2 == 6 && $4 !~ /^0+$/ { found = 1 }
+			END { exit !found }' /proc/net/netlink && return 0
+		sleep 0.1
+	done
+	fail "ip xfrm monitor did not start in $1"
+}
+
+# tcp_listening NS PORT: until a TCP socket in NS listens on PORT; 30 s
+# at most.
+tcp_listening() {
+	local i
+	for i in $(seq 300); do
+		[ -n "$(ip netns exec "$1" ss -Hltn "sport = :$2")" ] && return 0
+		sleep 0.1
+	done
+	fail "nothing listens on TCP port $2 in $1"
 }
 
 kmemleak_available() {
