@@ -142,11 +142,12 @@ ip xfrm policy flush
 ip xfrm policy list
 ip xfrm policy count
 # per-socket policies (the kernel's own SPD holds them): in dumps and
-# counts, numbered by the same generator as the SPD's policies
-sockpol -d out -a allow -w 4 & sleep 2; ip -s xfrm policy list; ip -s xfrm policy count; wait
+# counts, numbered by the same generator as the SPD's policies (sockpol
+# keeps its socket 4 s once it has printed; no fixed sleep waits for it)
+: >/tmp/sp; sockpol -d out -a allow -w 4 >/tmp/sp & timeout 30 sh -c 'until grep -q setsockopt /tmp/sp; do sleep 0.1; done'; ip -s xfrm policy list; ip -s xfrm policy count; wait; cat /tmp/sp
 # (listed after the SPD's, which is the stock kernel's order while they
 # are older than those, as IKE sockets are)
-sockpol -6 -d in -a allow -w 4 & sleep 2; ip xfrm policy add src 10.14.0.0/16 dst 10.15.0.0/16 dir out; ip -s xfrm policy list; ip xfrm policy flush; ip -s xfrm policy list; wait
+: >/tmp/sp; sockpol -6 -d in -a allow -w 4 >/tmp/sp & timeout 30 sh -c 'until grep -q setsockopt /tmp/sp; do sleep 0.1; done'; ip xfrm policy add src 10.14.0.0/16 dst 10.15.0.0/16 dir out; ip -s xfrm policy list; ip xfrm policy flush; ip -s xfrm policy list; wait; cat /tmp/sp
 # lifetimes: a soft then a hard POLEXPIRE, and the policy goes; the second
 # policy's limit lies seconds apart, as both stacks count whole seconds
 ip xfrm policy add src 10.12.0.0/16 dst 10.13.0.0/16 dir out limit time-soft 1 limit time-hard 3 tmpl src 1.1.1.1 dst 2.2.2.2 proto esp mode tunnel
