@@ -40,15 +40,15 @@ swanctl_in a --initiate --child net --timeout 60 2>&1 | grep -E 'established|ins
 	fail "initiate"
 echo
 echo "# ESP on the link while a pings b's network"
-ip netns exec b timeout 15 tcpdump -l -n -i vb -c 4 esp 2>/dev/null &
-sleep 0.5
+ip netns exec b timeout 15 tcpdump -l -n -i vb -c 4 esp 2>/tmp/cap.err &
+capturing /tmp/cap.err
 in_a ping -c 3 -i 0.3 -I 10.1.0.1 10.2.0.1 || fail "ping through the tunnel"
 wait
 echo
 echo "# 2 MB over TCP through the tunnel, checked with md5sum"
 head -c 2097152 /dev/urandom >/tmp/data
 in_b timeout 60 nc -l -p 5001 >/tmp/got &
-sleep 0.5
+tcp_listening b 5001
 in_a timeout 60 bash -c 'cat /tmp/data >/dev/tcp/10.2.0.1/5001'
 wait
 md5sum /tmp/data /tmp/got
@@ -71,8 +71,8 @@ swan_stock_initiate s gcm128 | grep -E 'established|installed' ||
 swan_wait_child s chacha6 120
 echo
 echo "# ESP both ways on the link to the stock kernel"
-ip netns exec s timeout 15 tcpdump -l -n -i "$dev" -c 4 esp 2>/dev/null &
-sleep 0.5
+ip netns exec s timeout 15 tcpdump -l -n -i "$dev" -c 4 esp 2>/tmp/cap.err &
+capturing /tmp/cap.err
 ip netns exec s ping -c 2 -i 0.3 -I 10.1.1.1 10.2.1.1 || fail "ping to the stock kernel (IPv4)"
 ip netns exec s ping -c 2 -i 0.3 -I fd01:2::1 fd02:2::1 || fail "ping to the stock kernel (IPv6)"
 wait

@@ -28,9 +28,9 @@ esp_topology
 # A tunnel a <-> b; three ESP packets a->b captured on b's side.
 esp_pair tunnel 4 4 0x1000 $GCM replay-window 32
 cap=$(mktemp)
-in_b timeout 10 tcpdump -n -i vb -c 3 -w "$cap" 'esp and src 192.0.2.1' 2>/dev/null &
-sleep 0.5
-in_a ping -c 3 -i 0.2 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "ping"
+in_b timeout 30 tcpdump -n -i vb -c 3 -w "$cap" 'esp and src 192.0.2.1' 2>"$cap.err" &
+capturing "$cap.err"
+in_a ping -c 3 -i 0.2 -w 20 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "ping"
 wait
 esplen=$(tcpdump -n -r "$cap" -c 1 2>/dev/null | sed -n 's/.*length \([0-9]*\)$/\1/p')
 echo "captured 3 ESP packets of $esplen bytes"
@@ -121,7 +121,7 @@ in_a ip xfrm policy update src 10.1.0.1/32 dst 10.2.0.1/32 dir out tmpl src 192.
 provoke a "XfrmOutPolError=1" ping1
 ip netns exec a ip xfrm monitor acquire >/dev/null &
 mon=$!
-sleep 0.5
+monitor_wait a
 provoke a "XfrmOutNoStates=2" in_a ping -c 2 -i 0.3 -W 1 -I 10.1.0.1 10.2.0.1
 kill $mon
 wait $mon 2>/dev/null

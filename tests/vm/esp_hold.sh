@@ -51,7 +51,7 @@ in_a sysctl -qw net.oxfrm.larval_drop=0 || fail "larval_drop"
 ip netns exec a ip xfrm monitor acquire >/tmp/acquire.out &
 mon=$!
 trap 'kill $mon 2>/dev/null' EXIT
-sleep 0.5
+monitor_wait a
 
 # Pings held, then sent when the SA comes and the policy is replaced.
 setup

@@ -21,10 +21,10 @@ run() {
 	src=$(esp_addr a inner "$f") dst=$(esp_addr b inner "$f")
 	[ "$mode" = transport ] && src=$(esp_addr a outer "$f") dst=$(esp_addr b outer "$f")
 	cap=$(mktemp)
-	ip netns exec b timeout 10 tcpdump -l -n -i vb "udp or esp" >"$cap" 2>/dev/null &
+	ip netns exec b timeout 30 tcpdump -l -n -i vb "udp or esp" >"$cap" 2>"$cap.err" &
 	tpid=$!
-	sleep 1
-	in_a ping -c 3 -i 0.2 -W 2 -I "$src" "$dst" >/dev/null 2>&1
+	capturing "$cap.err"
+	in_a ping -c 3 -i 0.2 -w 20 -I "$src" "$dst" >/dev/null 2>&1
 	n=$?
 	sleep 0.5
 	kill $tpid
@@ -69,8 +69,8 @@ esp_pair tunnel 4 4 0x4000 $GCM encap espinudp 4500 4500 0.0.0.0
 in_a ip xfrm state update src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x4000 reqid 1 mode tunnel $GCM encap espinudp 4600 4500 0.0.0.0
 ip netns exec b ip xfrm monitor >/tmp/mapping.out &
 mon=$!
-sleep 0.5
-in_a ping -c 3 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "ping with a moved peer port"
+monitor_wait b
+in_a ping -c 3 -i 0.2 -w 20 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "ping with a moved peer port"
 sleep 0.5
 kill $mon
 wait $mon 2>/dev/null

@@ -24,7 +24,7 @@ xfer() {
 	local got
 	got=$(mktemp)
 	ip netns exec "$2" timeout 60 nc -l -p 5001 >"$got" &
-	sleep 0.5
+	tcp_listening "$2" 5001
 	ip netns exec "$1" timeout 60 bash -c "cat $data >/dev/tcp/$3/5001"
 	wait
 	md5sum <"$got"
@@ -44,8 +44,8 @@ tcp() {
 		dst=$(esp_addr b outer "$outer")
 	fi
 	cap=$(mktemp)
-	ip netns exec b timeout 60 tcpdump -n -i vb -w "$cap" esp 2>/dev/null &
-	sleep 0.5
+	ip netns exec b timeout 60 tcpdump -n -i vb -w "$cap" esp 2>"$cap.err" &
+	capturing "$cap.err"
 	[ "$(xfer a b "$dst")" = "$sum" ] || fail "$name: TCP a->b: data lost or damaged"
 	[ "$(xfer b a "$src")" = "$sum" ] || fail "$name: TCP b->a: data lost or damaged"
 	echo "$name: $mb MB each way over TCP, intact"
@@ -58,7 +58,7 @@ tcp() {
 	[ "$frags" = 0 ] ||
 		fail "$name: ESP fragmented: the tunnel MTU did not reach TCP"
 	esp_no_errors "$name"
-	rm -f "$cap"
+	rm -f "$cap" "$cap.err"
 	esp_flush
 	spi=$((spi + 16))
 }
@@ -89,7 +89,7 @@ esp_flush
 # UDP: 2000 datagrams of 1000 bytes; nearly all must arrive.
 esp_pair tunnel 4 4 9100 $GCM
 ip netns exec b iperf3 -s -D -1 -B 10.2.0.1 >/dev/null 2>&1
-sleep 0.3
+tcp_listening b 5201
 lost=$(ip netns exec a timeout 60 iperf3 -J -u -c 10.2.0.1 -B 10.1.0.1 -l 1000 -b 4M -n 2000000 |
 	awk -F'[:,]' '/"lost_percent"/ { print int($2); exit }')
 echo "UDP 4in4: ${lost:-?}% lost"

@@ -36,16 +36,16 @@ while read -r name mode outer inner _; do
 		dst=$(interop_addr b inner "$inner" $i)
 	fi
 	cap=$(mktemp)
-	timeout 20 tcpdump -l -n -i "$dev" -c 6 "esp or udp port 4500" >"$cap" 2>/dev/null &
-	sleep 0.5
-	out=$(ping -c 3 -i 0.3 -W 3 -I "$src" "$dst" 2>&1)
+	timeout 30 tcpdump -l -n -i "$dev" -c 6 "esp or udp port 4500" >"$cap" 2>"$cap.err" &
+	capturing "$cap.err"
+	out=$(ping -c 3 -i 0.3 -w 20 -I "$src" "$dst" 2>&1)
 	wait
 	ab=$(grep -c "ESP(spi=0x$(printf '%08x' $((0x1000 + 2 * i)))" "$cap")
 	ba=$(grep -c "ESP(spi=0x$(printf '%08x' $((0x1001 + 2 * i)))" "$cap")
 	echo "$name: $(echo "$out" | grep -o '[0-9]* received'), ESP $ab a->b (oxfrm), $ba b->a (stock)"
 	echo "$out" | grep -q ' 3 received' || { cat "$cap"; fail "$name: no answer through the stock kernel"; }
 	[ "$ab" = 3 ] && [ "$ba" = 3 ] || { cat "$cap"; fail "$name: ESP on the link"; }
-	rm -f "$cap"
+	rm -f "$cap" "$cap.err"
 done < <(interop_configs)
 
 # TCP through three of them, both ways (iperf3 -R: the stock side sends).

@@ -34,7 +34,7 @@ up() {
 	out=$(swanctl_in a --initiate --child net --timeout 60 2>&1) ||
 		{ echo "$out" | tail -n 20; fail "initiate"; }
 	swan_wait_child b net
-	out=$(in_a ping -c 3 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 2>&1)
+	out=$(in_a ping -c 3 -i 0.2 -w 20 -I 10.1.0.1 10.2.0.1 2>&1)
 	echo "$out" | grep -q ' 3 received' || fail "no traffic through the tunnel"
 }
 

@@ -153,9 +153,9 @@ echo "b's SAs, dst sport dport: $(encap_of b 4 | tr '\n' ' ')"
 capture() {
 	local ns=$1 dev=$2 filter=$3 pid
 	shift 3
-	ip netns exec "$ns" tcpdump -l -n -i "$dev" "$filter" >/tmp/cap 2>/dev/null &
+	ip netns exec "$ns" tcpdump -l -n -i "$dev" "$filter" >/tmp/cap 2>/tmp/cap.err &
 	pid=$!
-	sleep 1
+	capturing /tmp/cap.err
 	"$@" >/tmp/cmd.out 2>&1 || { cat /tmp/cmd.out; kill "$pid"; fail "'$*'"; }
 	sleep 0.5
 	kill "$pid"
@@ -166,7 +166,7 @@ capture() {
 echo "# IPv4 through the NAT"
 # (tcpdump also shows the decrypted packets: oxfrm, as the stock kernel,
 # hands them to the stack again through vb.)
-cap=$(capture b vb "ip" in_a ping -c 5 -i 0.2 -W 2 -I 10.1.1.1 10.2.1.1)
+cap=$(capture b vb "ip" in_a ping -c 5 -i 0.2 -w 20 -I 10.1.1.1 10.2.1.1)
 echo "$cap" | head -n 3
 [ "$(echo "$cap" | grep -c 'UDP-encap: ESP')" -ge 10 ] || fail "no ESP in UDP on b's link"
 [ "$(echo "$cap" | grep -v 'UDP-encap' | grep -c 'ESP(')" = 0 ] || fail "plain ESP on b's link"
@@ -174,7 +174,7 @@ echo "$cap" | grep -q '198.51.100.254.4500 > 198.51.100.2.4500: UDP-encap' ||
 	fail "a's ESP does not come from the NAT's address"
 
 echo "# IPv6, encap = yes"
-cap=$(capture b vb "ip6" in_a ping -c 5 -i 0.2 -W 2 -I fd01:1::1 fd02:1::1)
+cap=$(capture b vb "ip6" in_a ping -c 5 -i 0.2 -w 20 -I fd01:1::1 fd02:1::1)
 echo "$cap" | head -n 2
 [ "$(echo "$cap" | grep -c 'UDP-encap: ESP')" -ge 10 ] || fail "no IPv6 ESP in UDP"
 
@@ -195,7 +195,7 @@ echo "b's outbound SA: dport $old -> $new"
 grep -q 'received a XFRM_MSG_MAPPING' "$(swan_dir b)/charon.log" ||
 	{ grep -i mapping "$(swan_dir b)/charon.log"; fail "b's charon saw no MAPPING event"; }
 grep -i 'mapping' "$(swan_dir b)/charon.log" | head -n 3
-out=$(in_a ping -c 10 -i 0.2 -W 2 -I 10.1.1.1 10.2.1.1 2>&1)
+out=$(in_a ping -c 10 -i 0.2 -w 20 -I 10.1.1.1 10.2.1.1 2>&1)
 echo "after: $(echo "$out" | grep -o '[0-9]* received')"
 echo "$out" | grep -q ' 10 received' || fail "the tunnel did not recover"
 expect_eq "XfrmInNoStates on b" "$(counter XfrmInNoStates b)" "$nostates0"

@@ -50,7 +50,7 @@ for drop in 1 0; do
 		expect_eq "larval_drop 0: counters" "$moved" ""
 		expect_eq "acquires" "$acquires" 2
 	fi
-	out=$(in_a ping -c 3 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 2>&1)
+	out=$(in_a ping -c 3 -i 0.2 -w 20 -I 10.1.0.1 10.2.0.1 2>&1)
 	echo "$out" | grep -q ' 3 received' || fail "no traffic once the tunnel is up"
 	# Back to the trap alone: the policy stays, the SAs go.
 	swanctl_in a --terminate --ike trap >/dev/null 2>&1 || fail "terminate"
