@@ -69,13 +69,13 @@ peer_link() {
 	return 1
 }
 
-# wait_line PATTERN FILE: until a line of FILE matches PATTERN (grep -E);
-# 30 s at most, else 1. A fixed sleep is too short under KASAN, where
-# starting a process can take seconds.
-wait_line() {
+# wait_for CMD...: until CMD succeeds, tried every 0.1 s; 30 s at most,
+# else 1. A fixed sleep is too short under KASAN, where starting a
+# process can take seconds.
+wait_for() {
 	local i
 	for i in $(seq 300); do
-		grep -qE "$1" "$2" 2>/dev/null && return 0
+		"$@" && return 0
 		sleep 0.1
 	done
 	return 1
@@ -86,7 +86,8 @@ wait_line() {
 listening() {
 	local f
 	for f in "$@"; do
-		wait_line '^listening$' "$f" || fail "no socket listening for $f"
+		wait_for grep -qx listening "$f" 2>/dev/null ||
+			fail "no socket listening for $f"
 	done
 }
 
@@ -96,32 +97,28 @@ listening() {
 capturing() {
 	local f
 	for f in "$@"; do
-		wait_line 'listening on' "$f" || { cat "$f"; fail "tcpdump did not start"; }
+		wait_for grep -q 'listening on' "$f" 2>/dev/null ||
+			{ cat "$f"; fail "tcpdump did not start"; }
 	done
 }
 
 # monitor_wait NS: until a NETLINK_XFRM socket (protocol 6) in NS has
 # joined multicast groups, i.e. `ip xfrm monitor` listens (and for oxfrm,
-# a key manager is there to ACQUIRE from); 30 s at most.
+# a key manager is there to ACQUIRE from).
 monitor_wait() {
-	local i
-	for i in $(seq 300); do
-		ip netns exec "$1" awk '$2 == 6 && $4 !~ /^0+$/ { found = 1 }
-			END { exit !found }' /proc/net/netlink && return 0
-		sleep 0.1
-	done
-	fail "ip xfrm monitor did not start in $1"
+	wait_for ip netns exec "$1" awk '$2 == 6 && $4 !~ /^0+$/ { found = 1 }
+		END { exit !found }' /proc/net/netlink ||
+		fail "ip xfrm monitor did not start in $1"
 }
 
-# tcp_listening NS PORT: until a TCP socket in NS listens on PORT; 30 s
-# at most.
+# tcp_listener NS PORT: whether a TCP socket in NS listens on PORT.
+tcp_listener() {
+	[ -n "$(ip netns exec "$1" ss -Hltn "sport = :$2")" ]
+}
+
+# tcp_listening NS PORT: until one does.
 tcp_listening() {
-	local i
-	for i in $(seq 300); do
-		[ -n "$(ip netns exec "$1" ss -Hltn "sport = :$2")" ] && return 0
-		sleep 0.1
-	done
-	fail "nothing listens on TCP port $2 in $1"
+	wait_for tcp_listener "$1" "$2" || fail "nothing listens on TCP port $2 in $1"
 }
 
 kmemleak_available() {
