@@ -18,6 +18,7 @@ int oxfrm_input_init(void);
 void oxfrm_input_exit(void);
 void oxfrm_input_enable(void);
 int oxfrm_input(struct sk_buff *skb, u16 family, int encap_type);
+bool oxfrm_input_decrypted(const struct sk_buff *skb);
 
 /* decap.c */
 int oxfrm_input_decap(struct oxfrm_state *x, struct sk_buff *skb, int nexthdr,

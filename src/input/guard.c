@@ -73,6 +73,23 @@ static bool oxfrm_guard_dev_nopolicy(const struct sk_buff *skb, u16 family)
 	return skb_dst(skb) && (skb_dst(skb)->flags & DST_NOPOLICY);
 }
 
+/*
+ * A packet oxfrm decrypted met its IN policy in oxfrm_input(). Its sec_path
+ * makes each protocol's xfrm4/6_policy_check() run the kernel's own check
+ * as well (__xfrm_check_nopolicy() passes only packets without one), a
+ * lookup in the kernel's SPD, which oxfrm leaves empty, for every packet
+ * delivered. An IPv4 packet can be told to skip it with the flag a device
+ * with disable_policy sets (__xfrm_check_dev_nopolicy()); sockets with a
+ * policy of their own are checked all the same. IPv6 keeps that flag in
+ * the shared route (DST_NOPOLICY), so its packets are checked twice.
+ */
+static void oxfrm_guard_judged(struct sk_buff *skb, u16 family, u8 dir)
+{
+	if (family == AF_INET && dir == XFRM_POLICY_IN &&
+	    oxfrm_input_decrypted(skb))
+		IPCB(skb)->flags |= IPSKB_NOPOLICY;
+}
+
 static unsigned int oxfrm_guard(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
@@ -83,12 +100,20 @@ static unsigned int oxfrm_guard(void *priv, struct sk_buff *skb,
 	struct oxfrm_flow fl;
 	int mib;
 
-	if (secpath_exists(skb) || oxfrm_bridged(skb))
+	if (secpath_exists(skb)) {
+		oxfrm_guard_judged(skb, family, dir);
+		return NF_ACCEPT;
+	}
+	if (oxfrm_bridged(skb))
 		return NF_ACCEPT;
 	if (!READ_ONCE(on->spd->count[dir]) &&
 	    oxfrm_policy_default(on, dir) != XFRM_USERPOLICY_BLOCK)
 		return NF_ACCEPT;
 	if (oxfrm_guard_dev_nopolicy(skb, family))
+		return NF_ACCEPT;
+	/* ESP has its check in its SA lookup (the stock no_policy flag). */
+	if (family == AF_INET && dir == XFRM_POLICY_IN &&
+	    ip_hdr(skb)->protocol == IPPROTO_ESP)
 		return NF_ACCEPT;
 	if (oxfrm_flow_decode(skb, family, &fl)) {
 		OXFRM_INC_STATS(state->net, dir == XFRM_POLICY_IN ?
@@ -96,7 +121,7 @@ static unsigned int oxfrm_guard(void *priv, struct sk_buff *skb,
 				LINUX_MIB_XFRMFWDHDRERROR);
 		return NF_DROP;
 	}
-	/* ESP has its check in its SA lookup (the stock no_policy flag). */
+	/* The same for IPv6, once its extension headers are behind. */
 	if (fl.proto == IPPROTO_ESP && dir == XFRM_POLICY_IN)
 		return NF_ACCEPT;
 	fl.oif = state->in->ifindex;

@@ -98,6 +98,17 @@ static int oxfrm_input_mark(struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * Whether the last transform @skb went through was oxfrm's, so oxfrm's
+ * inbound policy check has judged it.
+ */
+bool oxfrm_input_decrypted(const struct sk_buff *skb)
+{
+	const struct sec_path *sp = skb_sec_path(skb);
+
+	return sp && sp->len && sp->xvec[sp->len - 1] == oxfrm_input_marker;
+}
+
 /* Called once every namespace has its oxfrm state. */
 void oxfrm_input_enable(void)
 {

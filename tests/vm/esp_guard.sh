@@ -107,12 +107,40 @@ for f in 4 6; do
 	in_a ip xfrm policy setdefault in accept
 done
 
-# Decrypted packets meet the same policies and pass.
+# The kernel's own policy check (__xfrm_policy_check()), counted by a
+# kprobe where the kernel has them (the stock one; not the debug one).
+tr=/sys/kernel/tracing
+mountpoint -q $tr || mount -t tracefs nodev $tr 2>/dev/null
+if [ -w $tr/kprobe_events ] &&
+	echo 'p:oxfrm_pc __xfrm_policy_check' >>$tr/kprobe_events; then
+	echo 1 >$tr/events/kprobes/oxfrm_pc/enable || fail "kprobe enable"
+	pc_hits() { awk '$1 == "oxfrm_pc" { print $2 }' $tr/kprobe_profile; }
+else
+	echo "no kprobe events: the kernel's own policy check is not counted"
+	pc_hits() { echo 0; }
+fi
+
+# Decrypted packets meet the same policies and pass. IPv4 ones delivered
+# here skip the kernel's own check, which would look them up in its empty
+# SPD (guard.c); IPv6 ones still meet it, one check per packet.
 for f in 4 6; do
 	esp_pair tunnel $f $f 0x2000 aead 'rfc4106(gcm(aes))' $K20 128
+	pc=$(pc_hits)
 	ping_ok $f "$(esp_addr b inner $f)" "$(esp_addr a inner $f)"
+	pc=$(($(pc_hits) - pc))
+	echo "IPv$f: the kernel's own policy check ran $pc times"
+	if [ -f $tr/events/kprobes/oxfrm_pc/enable ]; then
+		case $f in
+		4) [ "$pc" = 0 ] || fail "IPv4: the kernel checked decrypted packets $pc times" ;;
+		6) [ "$pc" -ge 4 ] || fail "IPv6: the kprobe saw $pc checks of 4 packets" ;;
+		esac
+	fi
 	esp_flush
 done
+if [ -f $tr/events/kprobes/oxfrm_pc/enable ]; then
+	echo 0 >$tr/events/kprobes/oxfrm_pc/enable
+	echo '-:oxfrm_pc' >>$tr/kprobe_events
+fi
 tcl=$(in_a awk '$1 == "XfrmInTmplMismatch" { print $2 }' /proc/net/oxfrm_stat)
 echo "XfrmInTmplMismatch in a: $tcl"
 [ "$tcl" = 12 ] || fail "decrypted packets were refused ($tcl, want 12)"
