@@ -47,9 +47,9 @@ unsigned int oxfrm_natt_len(const struct oxfrm_state *x)
 
 /*
  * Whether ESP to (@daddr, @dport) belongs to an SA encapsulated on that
- * port: how packets on ports other than 4500 are recognised. While no SA
- * is encapsulated on a port of @dport's bucket, ordinary UDP traffic is
- * spared the SAD lookup.
+ * port: how packets on ports other than 4500 are recognised, once some
+ * SA is encapsulated on a port of @dport's bucket (the caller's check,
+ * which spares ordinary UDP traffic the SAD lookup).
  */
 static bool oxfrm_natt_sa_port(struct net *net, const xfrm_address_t *daddr,
 			       __be32 spi, u16 family, __be16 dport, u32 mark)
@@ -58,8 +58,6 @@ static bool oxfrm_natt_sa_port(struct net *net, const xfrm_address_t *daddr,
 	struct oxfrm_state *x;
 	bool ours;
 
-	if (!oxfrm_sad_encap_port(sad, dport))
-		return false;
 	x = oxfrm_state_lookup(sad, daddr, spi,
 			       IPPROTO_ESP, family, mark);
 	if (!x)
@@ -93,6 +91,10 @@ static unsigned int oxfrm_natt_rcv(void *priv, struct sk_buff *skb,
 	if (!pskb_may_pull(skb, nhlen + sizeof(*uh)))
 		return NF_ACCEPT;
 	uh = (const struct udphdr *)(skb_network_header(skb) + nhlen);
+	/* Ordinary UDP: not 4500, no SA on a port of its bucket. */
+	if (uh->dest != htons(OXFRM_NATT_PORT) &&
+	    !oxfrm_sad_encap_port(oxfrm_pernet(state->net)->sad, uh->dest))
+		return NF_ACCEPT;
 	len = ntohs(uh->len);
 	if (len < sizeof(*uh) || len > skb->len - nhlen)
 		return NF_ACCEPT;
