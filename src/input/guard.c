@@ -7,11 +7,11 @@
  * (ip_forward()); oxfrm checks them in netfilter hooks at the same
  * places: last at LOCAL_IN, first at FORWARD.
  *
- * Passed untouched: what oxfrm decrypted (it carries a sec_path, and met
- * its policy in oxfrm_input()); ESP itself, whose SA lookup is its check;
- * devices with disable_policy; packets for sockets that carry their own
- * IN policy (strongSwan's IKE sockets: the kernel enforces that one), and
- * bridged frames, which the stock kernel never checks.
+ * Passed: what oxfrm decrypted (it carries a sec_path, and met its policy
+ * in oxfrm_input(); see oxfrm_guard_judged()); ESP itself, whose SA lookup
+ * is its check; devices with disable_policy; packets for sockets that
+ * carry their own IN policy (strongSwan's IKE sockets: the kernel enforces
+ * that one), and bridged frames, which the stock kernel never checks.
  *
  * IPv6 reassembles fragments after LOCAL_IN, where ports-based policies
  * would see fragments without ports: oxfrm has nf_defrag_ipv6 reassemble

@@ -109,10 +109,14 @@ done
 
 # The kernel's own policy check (__xfrm_policy_check()), counted by a
 # kprobe where the kernel has them (the stock one; not the debug one).
+# pc_probe is set only when this run made the probe; a trap removes it.
 tr=/sys/kernel/tracing
-mountpoint -q $tr || mount -t tracefs nodev $tr 2>/dev/null
+[ -e $tr/kprobe_events ] || mount -t tracefs nodev $tr 2>/dev/null
+pc_probe=
 if [ -w $tr/kprobe_events ] &&
 	echo 'p:oxfrm_pc __xfrm_policy_check' >>$tr/kprobe_events; then
+	pc_probe=1
+	trap 'echo 0 >$tr/events/kprobes/oxfrm_pc/enable; echo "-:oxfrm_pc" >>$tr/kprobe_events' EXIT
 	echo 1 >$tr/events/kprobes/oxfrm_pc/enable || fail "kprobe enable"
 	pc_hits() { awk '$1 == "oxfrm_pc" { print $2 }' $tr/kprobe_profile; }
 else
@@ -129,7 +133,7 @@ for f in 4 6; do
 	ping_ok $f "$(esp_addr b inner $f)" "$(esp_addr a inner $f)"
 	pc=$(($(pc_hits) - pc))
 	echo "IPv$f: the kernel's own policy check ran $pc times"
-	if [ -f $tr/events/kprobes/oxfrm_pc/enable ]; then
+	if [ -n "$pc_probe" ]; then
 		case $f in
 		4) [ "$pc" = 0 ] || fail "IPv4: the kernel checked decrypted packets $pc times" ;;
 		6) [ "$pc" -ge 4 ] || fail "IPv6: the kprobe saw $pc checks of 4 packets" ;;
@@ -137,10 +141,6 @@ for f in 4 6; do
 	fi
 	esp_flush
 done
-if [ -f $tr/events/kprobes/oxfrm_pc/enable ]; then
-	echo 0 >$tr/events/kprobes/oxfrm_pc/enable
-	echo '-:oxfrm_pc' >>$tr/kprobe_events
-fi
 tcl=$(in_a awk '$1 == "XfrmInTmplMismatch" { print $2 }' /proc/net/oxfrm_stat)
 echo "XfrmInTmplMismatch in a: $tcl"
 [ "$tcl" = 12 ] || fail "decrypted packets were refused ($tcl, want 12)"
