@@ -23,6 +23,7 @@
  * only equal-priority hand-written configurations can tell.
  */
 
+#include <linux/inetdevice.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <net/xfrm.h>
@@ -74,12 +75,8 @@ static void oxfrm_spd_mask(xfrm_address_t *out, const xfrm_address_t *in,
 {
 	int i;
 
-	for (i = 0; i < words; i++, plen = plen > 32 ? plen - 32 : 0) {
-		if (plen >= 32)
-			out->a6[i] = in->a6[i];
-		else if (plen)
-			out->a6[i] = in->a6[i] & htonl(~0U << (32 - plen));
-	}
+	for (i = 0; i < words; i++, plen = plen > 32 ? plen - 32 : 0)
+		out->a6[i] = in->a6[i] & inet_make_mask(min(plen, 32U));
 }
 
 void oxfrm_spd_key_init(struct oxfrm_spd_key *key, u8 dir, u8 type,
@@ -167,12 +164,10 @@ void oxfrm_spd_tuple_put(struct oxfrm_spd *spd, const struct oxfrm_spd_key *key)
 static bool oxfrm_addr_match(const xfrm_address_t *a, const xfrm_address_t *b,
 			     unsigned int plen, int words)
 {
-	__be32 mask;
 	int i;
 
 	for (i = 0; i < words && plen; i++, plen = plen > 32 ? plen - 32 : 0) {
-		mask = plen >= 32 ? htonl(~0U) : htonl(~0U << (32 - plen));
-		if ((a->a6[i] ^ b->a6[i]) & mask)
+		if ((a->a6[i] ^ b->a6[i]) & inet_make_mask(min(plen, 32U)))
 			return false;
 	}
 	return true;
