@@ -22,6 +22,7 @@
 #include <linux/rhashtable.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 #include <linux/xfrm.h>
@@ -30,8 +31,13 @@
 
 /* default.c */
 void oxfrm_policy_default_init(struct oxfrm_net *on);
-u8 oxfrm_policy_default(const struct oxfrm_net *on, int dir);
 bool oxfrm_policy_default_set(struct oxfrm_net *on, int dir, u8 action);
+
+/* What traffic of @dir that no policy matches meets: accept or block. */
+static inline u8 oxfrm_policy_default(const struct oxfrm_net *on, int dir)
+{
+	return READ_ONCE(on->policy_default[dir]);
+}
 
 /* verify.c */
 struct netlink_ext_ack;
@@ -175,7 +181,14 @@ int oxfrm_spd_net_init(struct oxfrm_net *on);
 void oxfrm_spd_net_exit(struct oxfrm_net *on);
 
 struct oxfrm_policy *oxfrm_policy_alloc(struct oxfrm_spd *spd, gfp_t gfp);
-void oxfrm_policy_put(struct oxfrm_policy *pol);
+void oxfrm_policy_release(struct oxfrm_policy *pol);
+
+/* Inline: every packet drops one; the last one is rare. */
+static inline void oxfrm_policy_put(struct oxfrm_policy *pol)
+{
+	if (refcount_dec_and_test(&pol->refcnt))
+		oxfrm_policy_release(pol);
+}
 
 static inline void oxfrm_policy_hold(struct oxfrm_policy *pol)
 {
@@ -249,7 +262,16 @@ bool oxfrm_policy_match(const struct oxfrm_policy *pol, u8 type,
 			const struct oxfrm_flow *fl);
 struct oxfrm_policy *oxfrm_spd_lookup(struct oxfrm_spd *spd, u8 dir,
 				      const struct oxfrm_flow *fl);
-void oxfrm_policy_touch(struct oxfrm_policy *pol);
+
+/* A packet used @pol now: use lifetimes count from here. */
+static inline void oxfrm_policy_touch(struct oxfrm_policy *pol)
+{
+	time64_t now = ktime_get_real_seconds();
+
+	/* Once a second at most: CPUs sharing a policy share its line. */
+	if (READ_ONCE(pol->curlft.use_time) != now)
+		WRITE_ONCE(pol->curlft.use_time, now);
+}
 
 extern const struct rhashtable_params oxfrm_spd_key_params;
 

@@ -223,7 +223,7 @@ int oxfrm_sad_walk(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w,
 		   int (*fn)(struct oxfrm_state *x, void *arg), void *arg);
 void oxfrm_sad_walk_done(struct oxfrm_sad *sad, struct oxfrm_sad_walk *w);
 bool oxfrm_state_spi_in_use(struct oxfrm_sad *sad, __be32 spi, u8 proto);
-void oxfrm_state_put(struct oxfrm_state *x);
+void oxfrm_state_release(struct oxfrm_state *x);
 bool oxfrm_state_host_to_host(const struct oxfrm_state *x,
 			      const struct sk_buff *skb, u16 family, bool out);
 
@@ -236,6 +236,13 @@ static inline u32 oxfrm_state_smark(const struct oxfrm_state *x, u32 mark)
 static inline void oxfrm_state_hold(struct oxfrm_state *x)
 {
 	refcount_inc(&x->refcnt);
+}
+
+/* Inline: every packet drops one or two; the last one is rare. */
+static inline void oxfrm_state_put(struct oxfrm_state *x)
+{
+	if (refcount_dec_and_test(&x->refcnt))
+		oxfrm_state_release(x);
 }
 
 /* lifetime.c */

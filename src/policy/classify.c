@@ -357,14 +357,3 @@ struct oxfrm_policy *oxfrm_spd_lookup(struct oxfrm_spd *spd, u8 dir,
 	return pol;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_lookup);
-
-/* A packet used @pol now: use lifetimes count from here. */
-void oxfrm_policy_touch(struct oxfrm_policy *pol)
-{
-	time64_t now = ktime_get_real_seconds();
-
-	/* Once a second at most: CPUs sharing a policy share its line. */
-	if (READ_ONCE(pol->curlft.use_time) != now)
-		WRITE_ONCE(pol->curlft.use_time, now);
-}
-EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_touch);

@@ -16,12 +16,6 @@ void oxfrm_policy_default_init(struct oxfrm_net *on)
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_default_init);
 
-u8 oxfrm_policy_default(const struct oxfrm_net *on, int dir)
-{
-	return READ_ONCE(on->policy_default[dir]);
-}
-EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_default);
-
 /*
  * Values other than accept and block (XFRM_USERPOLICY_UNSPEC among them)
  * leave the direction unchanged, as the stock kernel does. Returns whether

@@ -97,16 +97,15 @@ void oxfrm_spd_destroy(struct oxfrm_spd *spd)
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_spd_destroy);
 
-void oxfrm_policy_put(struct oxfrm_policy *pol)
+/* The last reference went: the collector frees @pol a grace period on. */
+void oxfrm_policy_release(struct oxfrm_policy *pol)
 {
 	struct oxfrm_spd *spd = pol->spd;
 
-	if (!refcount_dec_and_test(&pol->refcnt))
-		return;
 	if (llist_add(&pol->gc, &spd->gc_list))
 		schedule_work(&spd->gc_work);
 }
-EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_put);
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_policy_release);
 
 /* Takes @pol out of every table, under spd->lock; its reference stays. */
 static void __oxfrm_spd_unhash(struct oxfrm_policy *pol)

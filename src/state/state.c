@@ -203,16 +203,15 @@ void oxfrm_state_set_id(struct oxfrm_state *x, const xfrm_address_t *daddr,
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_set_id);
 
-void oxfrm_state_put(struct oxfrm_state *x)
+/* The last reference went: the collector frees @x a grace period on. */
+void oxfrm_state_release(struct oxfrm_state *x)
 {
 	struct oxfrm_sad *sad = x->sad;
 
-	if (!refcount_dec_and_test(&x->refcnt))
-		return;
 	if (llist_add(&x->gc, &sad->gc_list))
 		schedule_work(&sad->gc_work);
 }
-EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_put);
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_state_release);
 
 /*
  * Whether @skb, an inner packet of @family that @x carries, travels between
