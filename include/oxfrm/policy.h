@@ -260,6 +260,8 @@ bool oxfrm_selector_match(const struct xfrm_selector *sel,
 			  const struct oxfrm_flow *fl);
 bool oxfrm_policy_match(const struct oxfrm_policy *pol, u8 type,
 			const struct oxfrm_flow *fl);
+struct oxfrm_policy *oxfrm_spd_lookup_rcu(struct oxfrm_spd *spd, u8 dir,
+					  const struct oxfrm_flow *fl);
 struct oxfrm_policy *oxfrm_spd_lookup(struct oxfrm_spd *spd, u8 dir,
 				      const struct oxfrm_flow *fl);
 

@@ -8,8 +8,9 @@
  * SAD's garbage collector, which frees it after an RCU grace period, so
  * readers that found it under rcu_read_lock() never touch freed memory.
  *
- * Readers (the packet path) use oxfrm_state_lookup() under RCU and take a
- * reference only with refcount_inc_not_zero(). Writers hold sad->lock.
+ * Readers (the packet path) call oxfrm_state_lookup_rcu() under RCU, which
+ * takes a reference only with refcount_inc_not_zero(). Writers hold
+ * sad->lock.
  */
 #ifndef _OXFRM_STATE_H
 #define _OXFRM_STATE_H
@@ -205,6 +206,10 @@ unsigned int oxfrm_state_flush_proto(struct oxfrm_sad *sad, u8 proto);
 void oxfrm_state_arm(struct oxfrm_state *x, time64_t seconds);
 int oxfrm_state_add(struct oxfrm_state *x);
 int oxfrm_state_update(struct oxfrm_state *x);
+struct oxfrm_state *oxfrm_state_lookup_rcu(struct oxfrm_sad *sad,
+					   const xfrm_address_t *daddr,
+					   __be32 spi, u8 proto, u16 family,
+					   u32 mark);
 struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 				       const xfrm_address_t *daddr, __be32 spi,
 				       u8 proto, u16 family, u32 mark);

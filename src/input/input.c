@@ -225,8 +225,9 @@ out:
 
 /*
  * @skb, of @family, has its data at the ESP header and its network header
- * set; @encap_type is the UDP encapsulation it came in (0: none). Always
- * consumes @skb.
+ * set; @encap_type is the UDP encapsulation it came in (0: none). Called
+ * under rcu_read_lock(), as protocol handlers and netfilter hooks are.
+ * Always consumes @skb.
  */
 int oxfrm_input(struct sk_buff *skb, u16 family, int encap_type)
 {
@@ -254,8 +255,8 @@ int oxfrm_input(struct sk_buff *skb, u16 family, int encap_type)
 		nhoff = IP6CB(skb)->nhoff;
 	}
 
-	x = oxfrm_state_lookup(oxfrm_pernet(net)->sad, &daddr, esph->spi,
-			       IPPROTO_ESP, family, skb->mark);
+	x = oxfrm_state_lookup_rcu(oxfrm_pernet(net)->sad, &daddr, esph->spi,
+				   IPPROTO_ESP, family, skb->mark);
 	if (!x) {
 		OXFRM_INC_STATS(net, LINUX_MIB_XFRMINNOSTATES);
 		goto drop;

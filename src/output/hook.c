@@ -122,7 +122,7 @@ static unsigned int oxfrm_hook_verdict(struct oxfrm_net *on,
 	fl.oif = out->ifindex;
 	fl.mark = skb->mark;
 
-	pol = oxfrm_spd_lookup(on->spd, XFRM_POLICY_OUT, &fl);
+	pol = oxfrm_spd_lookup_rcu(on->spd, XFRM_POLICY_OUT, &fl);
 	if (!pol) {
 		if (oxfrm_policy_default(on, XFRM_POLICY_OUT) ==
 		    XFRM_USERPOLICY_BLOCK)

@@ -160,8 +160,8 @@ static void oxfrm_output_cache(struct oxfrm_policy *pol,
 }
 
 /*
- * Looks the states of (@daddr, @saddr, t->reqid, t->family) through under
- * RCU: the best valid one for @fl, with a reference, or NULL and whether
+ * Looks the states of (@daddr, @saddr, t->reqid, t->family) through, under
+ * the caller's RCU: the best valid one for @fl, with a reference, or NULL and whether
  * a larval one waits for the key manager. The choice is cached on @pol
  * when no other state could have been chosen and the cache is stale.
  */
@@ -178,12 +178,9 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 	u64 gen;
 
 	*acquiring = false;
-	rcu_read_lock();
 	x = oxfrm_output_cached(sad, pol, t, fl, daddr, saddr, &stale);
-	if (x) {
-		rcu_read_unlock();
+	if (x)
 		return x;
-	}
 	gen = atomic64_read(&sad->genid);
 	/* Before the lookup: a state linked or unlinked meanwhile moves it. */
 	smp_rmb();
@@ -205,7 +202,6 @@ oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,
 		oxfrm_output_cache(pol, best, gen);
 	if (best && !refcount_inc_not_zero(&best->refcnt))
 		best = NULL;
-	rcu_read_unlock();
 	return best;
 }
 
@@ -301,7 +297,7 @@ static int oxfrm_output_acquire(struct oxfrm_net *on,
 /*
  * The valid SA template @t of @pol gives flow @fl, with a reference; or
  * NULL and *err: -EAGAIN while the key manager is asked, -ESRCH when it
- * cannot be.
+ * cannot be. Called under rcu_read_lock(), as the output hook runs.
  */
 struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
 					 struct oxfrm_policy *pol,
@@ -312,6 +308,7 @@ struct oxfrm_state *oxfrm_output_resolve(struct oxfrm_net *on,
 	struct oxfrm_state *x;
 	bool acquiring;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "SA resolution outside RCU");
 	*err = oxfrm_output_endpoints(on->net, t, fl, &daddr, &saddr);
 	if (*err) {
 		*err = -ESRCH;

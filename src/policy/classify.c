@@ -336,16 +336,17 @@ static struct oxfrm_policy *oxfrm_spd_lookup_type(struct oxfrm_spd *spd,
 /*
  * The policy for a packet of flow @fl in direction @dir (XFRM_POLICY_IN,
  * _OUT or _FWD), with a reference the caller drops with
- * oxfrm_policy_put(), or NULL when none matches. Takes no lock and may be
- * called from any context, softirq included; it does not update the
- * policy's use time (oxfrm_policy_touch() does, for the policy used).
+ * oxfrm_policy_put(), or NULL when none matches. Takes no lock; called
+ * under rcu_read_lock(), as netfilter hooks run (oxfrm_spd_lookup() takes
+ * it for callers that do not hold it). It does not update the policy's
+ * use time (oxfrm_policy_touch() does, for the policy used).
  */
-struct oxfrm_policy *oxfrm_spd_lookup(struct oxfrm_spd *spd, u8 dir,
-				      const struct oxfrm_flow *fl)
+struct oxfrm_policy *oxfrm_spd_lookup_rcu(struct oxfrm_spd *spd, u8 dir,
+					  const struct oxfrm_flow *fl)
 {
 	struct oxfrm_policy *pol;
 
-	rcu_read_lock();
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "SPD lookup outside RCU");
 	do {
 		pol = oxfrm_spd_lookup_type(spd, dir, XFRM_POLICY_TYPE_SUB, fl);
 		if (!pol)
@@ -353,6 +354,17 @@ struct oxfrm_policy *oxfrm_spd_lookup(struct oxfrm_spd *spd, u8 dir,
 						    XFRM_POLICY_TYPE_MAIN, fl);
 		/* Its last reference went as we looked: look again. */
 	} while (pol && !refcount_inc_not_zero(&pol->refcnt));
+	return pol;
+}
+
+/* As oxfrm_spd_lookup_rcu(), from any context. */
+struct oxfrm_policy *oxfrm_spd_lookup(struct oxfrm_spd *spd, u8 dir,
+				      const struct oxfrm_flow *fl)
+{
+	struct oxfrm_policy *pol;
+
+	rcu_read_lock();
+	pol = oxfrm_spd_lookup_rcu(spd, dir, fl);
 	rcu_read_unlock();
 	return pol;
 }

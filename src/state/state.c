@@ -471,7 +471,23 @@ static struct oxfrm_state *__oxfrm_state_lookup(struct oxfrm_sad *sad,
 	return NULL;
 }
 
-/* As __oxfrm_state_lookup(), with a reference; or NULL. */
+/*
+ * As __oxfrm_state_lookup(), with a reference; or NULL. Under
+ * rcu_read_lock(), as protocol handlers and netfilter hooks run.
+ */
+struct oxfrm_state *oxfrm_state_lookup_rcu(struct oxfrm_sad *sad,
+					   const xfrm_address_t *daddr,
+					   __be32 spi, u8 proto, u16 family,
+					   u32 mark)
+{
+	struct oxfrm_state *x;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "SAD lookup outside RCU");
+	x = __oxfrm_state_lookup(sad, daddr, spi, proto, family, mark);
+	return x && refcount_inc_not_zero(&x->refcnt) ? x : NULL;
+}
+
+/* As oxfrm_state_lookup_rcu(), from any context. */
 struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 				       const xfrm_address_t *daddr, __be32 spi,
 				       u8 proto, u16 family, u32 mark)
@@ -479,9 +495,7 @@ struct oxfrm_state *oxfrm_state_lookup(struct oxfrm_sad *sad,
 	struct oxfrm_state *x;
 
 	rcu_read_lock();
-	x = __oxfrm_state_lookup(sad, daddr, spi, proto, family, mark);
-	if (x && !refcount_inc_not_zero(&x->refcnt))
-		x = NULL;
+	x = oxfrm_state_lookup_rcu(sad, daddr, spi, proto, family, mark);
 	rcu_read_unlock();
 	return x;
 }

@@ -43,6 +43,17 @@ static struct sk_buff *oxfrm_input_test_skb(struct kunit *test, size_t len)
 	return skb;
 }
 
+/* oxfrm_input() as the ESP protocol handler calls it: under RCU. */
+static int oxfrm_input_test_rcv(struct sk_buff *skb)
+{
+	int ret;
+
+	rcu_read_lock();
+	ret = oxfrm_input(skb, AF_INET, 0);
+	rcu_read_unlock();
+	return ret;
+}
+
 static void oxfrm_input_test_unknown_spi(struct kunit *test)
 {
 	unsigned long nostates = oxfrm_input_test_count(LINUX_MIB_XFRMINNOSTATES);
@@ -52,7 +63,7 @@ static void oxfrm_input_test_unknown_spi(struct kunit *test)
 
 	esph->spi = htonl(0x1000);
 	esph->seq_no = htonl(1);
-	KUNIT_EXPECT_EQ(test, oxfrm_input(skb, AF_INET, 0), 0);
+	KUNIT_EXPECT_EQ(test, oxfrm_input_test_rcv(skb), 0);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINNOSTATES),
 			nostates + 1);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINHDRERROR), hdr);
@@ -64,7 +75,7 @@ static void oxfrm_input_test_truncated(struct kunit *test)
 	unsigned long hdr = oxfrm_input_test_count(LINUX_MIB_XFRMINHDRERROR);
 	struct sk_buff *skb = oxfrm_input_test_skb(test, 5);
 
-	KUNIT_EXPECT_EQ(test, oxfrm_input(skb, AF_INET, 0), 0);
+	KUNIT_EXPECT_EQ(test, oxfrm_input_test_rcv(skb), 0);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINHDRERROR), hdr + 1);
 	KUNIT_EXPECT_EQ(test, oxfrm_input_test_count(LINUX_MIB_XFRMINNOSTATES),
 			nostates);

@@ -103,7 +103,9 @@ static struct oxfrm_state *oxfrm_out_test_resolve(struct oxfrm_out_test *o,
 	struct oxfrm_state *x;
 
 	fl.daddr.a4 = daddr;
+	rcu_read_lock();	/* the output hook's */
 	x = oxfrm_output_resolve(o->on, o->pol, &o->pol->tmpls[0], &fl, err);
+	rcu_read_unlock();
 	if (x)
 		oxfrm_state_put(x);
 	return x;
