@@ -67,16 +67,11 @@ static int __net_init oxfrm_net_init(struct net *net)
 	err = oxfrm_input_net_init(on);
 	if (err)
 		goto err_output;
-	err = oxfrm_natt_net_init(on);
-	if (err)
-		goto err_input;
 	err = oxfrm_netlink_net_init(on);
 	if (err)
-		goto err_natt;
+		goto err_input;
 	return 0;
 
-err_natt:
-	oxfrm_natt_net_exit(on);
 err_input:
 	oxfrm_input_net_exit(on);
 err_output:
@@ -103,7 +98,6 @@ static void __net_exit oxfrm_net_exit(struct net *net)
 	struct oxfrm_net *on = oxfrm_pernet(net);
 
 	oxfrm_netlink_net_exit(on);
-	oxfrm_natt_net_exit(on);
 	oxfrm_input_net_exit(on);
 	oxfrm_output_net_exit(on);
 	oxfrm_spd_net_exit(on);

@@ -16,8 +16,9 @@ struct oxfrm_state;
 #define OXFRM_NATT_PORT	4500
 
 /* udp.c */
-int oxfrm_natt_net_init(struct oxfrm_net *on);
-void oxfrm_natt_net_exit(struct oxfrm_net *on);
+struct nf_hook_state;
+unsigned int oxfrm_natt_rcv(struct sk_buff *skb,
+			    const struct nf_hook_state *state);
 unsigned int oxfrm_natt_len(const struct oxfrm_state *x);
 void oxfrm_natt_check(struct oxfrm_state *x, struct sk_buff *skb,
 		      unsigned int nhlen);

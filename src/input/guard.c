@@ -5,7 +5,8 @@
  * default drop them. The stock kernel checks them where it delivers them
  * (each protocol's xfrm4/6_policy_check()) and where it forwards them
  * (ip_forward()); oxfrm checks them in netfilter hooks at the same
- * places: last at LOCAL_IN, first at FORWARD.
+ * places: last at LOCAL_IN, first at FORWARD. The LOCAL_IN hook gives ESP
+ * in UDP to src/natt first.
  *
  * Passed: what oxfrm decrypted (it carries a sec_path, and met its policy
  * in oxfrm_input(); see oxfrm_guard_judged()); ESP itself, whose SA lookup
@@ -30,6 +31,7 @@
 #include <oxfrm/compat.h>
 #include <oxfrm/input.h>
 #include <oxfrm/mib.h>
+#include <oxfrm/natt.h>
 #include <oxfrm/policy.h>
 
 static bool oxfrm_guard_sk_has_policy(const struct sock *sk)
@@ -136,9 +138,24 @@ static unsigned int oxfrm_guard(void *priv, struct sk_buff *skb,
 	return NF_DROP;
 }
 
+/*
+ * LOCAL_IN: ESP in UDP first (src/natt), then the policies. One hook
+ * function for both, as every packet for this host meets both: a hook
+ * traversal less per packet.
+ */
+static unsigned int oxfrm_guard_local_in(void *priv, struct sk_buff *skb,
+					 const struct nf_hook_state *state)
+{
+	unsigned int verdict = oxfrm_natt_rcv(skb, state);
+
+	if (verdict != NF_ACCEPT)
+		return verdict;
+	return oxfrm_guard(priv, skb, state);
+}
+
 static const struct nf_hook_ops oxfrm_guard_ops[] = {
 	{
-		.hook = oxfrm_guard,
+		.hook = oxfrm_guard_local_in,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = NF_IP_PRI_LAST,
@@ -148,7 +165,7 @@ static const struct nf_hook_ops oxfrm_guard_ops[] = {
 		.hooknum = NF_INET_FORWARD,
 		.priority = NF_IP_PRI_FIRST,
 	}, {
-		.hook = oxfrm_guard,
+		.hook = oxfrm_guard_local_in,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = NF_IP6_PRI_LAST,

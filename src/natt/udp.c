@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NAT traversal (RFC 3948): ESP carried in UDP. Received: a netfilter hook
- * at LOCAL_IN looks at UDP for this host on port 4500, and on the port of
- * any SA whose encapsulation names it, before the socket layer, where the
- * kernel's own UDP_ENCAP handler (on charon's port-4500 socket) would feed
- * the kernel's own, empty, SAD. What it finds there:
+ * NAT traversal (RFC 3948): ESP carried in UDP. Received: at LOCAL_IN (in
+ * guard.c's hook, which asks here first), UDP for this host on port 4500,
+ * and on the port of any SA whose encapsulation names it, is looked at
+ * before the socket layer, where the kernel's own UDP_ENCAP handler (on
+ * charon's port-4500 socket) would feed the kernel's own, empty, SAD.
+ * What it finds there:
  *   - four zero bytes first (the non-ESP marker): IKE, left to the socket;
  *   - one byte 0xff: a NAT keepalive, consumed;
  *   - otherwise ESP, given to oxfrm_input() with the UDP header still in
@@ -20,8 +21,6 @@
  */
 
 #include <linux/netfilter.h>
-#include <linux/netfilter_ipv4.h>
-#include <linux/netfilter_ipv6.h>
 #include <linux/udp.h>
 #include <net/esp.h>
 #include <net/ip.h>
@@ -67,8 +66,13 @@ static bool oxfrm_natt_sa_port(struct net *net, const xfrm_address_t *daddr,
 	return ours;
 }
 
-static unsigned int oxfrm_natt_rcv(void *priv, struct sk_buff *skb,
-				   const struct nf_hook_state *state)
+/*
+ * What the LOCAL_IN hook (guard.c) makes of @skb first: NF_ACCEPT for what
+ * is not ESP in UDP, NF_STOLEN for what went to oxfrm_input() or was a
+ * keepalive, NF_DROP for ESP too short to be ESP.
+ */
+unsigned int oxfrm_natt_rcv(struct sk_buff *skb,
+			    const struct nf_hook_state *state)
 {
 	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 	xfrm_address_t daddr = { };
@@ -200,30 +204,4 @@ void oxfrm_natt_csum6(struct sk_buff *skb)
 
 	udp6_set_csum(false, skb, &ip6h->saddr, &ip6h->daddr,
 		      ntohs(udp_hdr(skb)->len));
-}
-
-static const struct nf_hook_ops oxfrm_natt_ops[] = {
-	{
-		.hook = oxfrm_natt_rcv,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP_PRI_LAST - 1,
-	}, {
-		.hook = oxfrm_natt_rcv,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP6_PRI_LAST - 1,
-	},
-};
-
-int oxfrm_natt_net_init(struct oxfrm_net *on)
-{
-	return nf_register_net_hooks(on->net, oxfrm_natt_ops,
-				     ARRAY_SIZE(oxfrm_natt_ops));
-}
-
-void oxfrm_natt_net_exit(struct oxfrm_net *on)
-{
-	nf_unregister_net_hooks(on->net, oxfrm_natt_ops,
-				ARRAY_SIZE(oxfrm_natt_ops));
 }
