@@ -16,7 +16,6 @@
 #include <oxfrm/sysctl.h>
 #include <oxfrm/netlink.h>
 #include <oxfrm/input.h>
-#include <oxfrm/natt.h>
 #include <oxfrm/output.h>
 #include <oxfrm/policy.h>
 #include <oxfrm/state.h>

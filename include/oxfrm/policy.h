@@ -12,7 +12,8 @@
  * that found it under rcu_read_lock() never touch freed memory.
  *
  * Writers hold spd->lock (with _bh: the lifetime timer writes too).
- * Readers (the data path) call oxfrm_spd_lookup(), which takes no lock.
+ * Readers (the data path) call oxfrm_spd_lookup_rcu() under RCU, which
+ * takes no lock; oxfrm_spd_lookup() takes the RCU read lock itself.
  */
 #ifndef _OXFRM_POLICY_H
 #define _OXFRM_POLICY_H

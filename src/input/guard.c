@@ -6,7 +6,10 @@
  * (each protocol's xfrm4/6_policy_check()) and where it forwards them
  * (ip_forward()); oxfrm checks them in netfilter hooks at the same
  * places: last at LOCAL_IN, first at FORWARD. The LOCAL_IN hook gives ESP
- * in UDP to src/natt first.
+ * in UDP to src/natt first. At LAST, IPv4's priority ties with conntrack's
+ * confirm hook (IPv6's confirm is at LAST - 1), so ESP in UDP usually has
+ * its UDP flow confirmed before oxfrm takes it, as the stock kernel, which
+ * takes it at the socket, does.
  *
  * Passed: what oxfrm decrypted (it carries a sec_path, and met its policy
  * in oxfrm_input(); see oxfrm_guard_judged()); ESP itself, whose SA lookup

@@ -161,9 +161,10 @@ static void oxfrm_output_cache(struct oxfrm_policy *pol,
 
 /*
  * Looks the states of (@daddr, @saddr, t->reqid, t->family) through, under
- * the caller's RCU: the best valid one for @fl, with a reference, or NULL and whether
- * a larval one waits for the key manager. The choice is cached on @pol
- * when no other state could have been chosen and the cache is stale.
+ * the caller's RCU: the best valid one for @fl, with a reference, or NULL
+ * and whether a larval one waits for the key manager. The choice is cached
+ * on @pol when no other state could have been chosen and the cache is
+ * stale.
  */
 static struct oxfrm_state *
 oxfrm_output_lookup(struct oxfrm_sad *sad, const struct xfrm_user_tmpl *t,

@@ -246,7 +246,7 @@ static void oxfrm_sad_bump(struct oxfrm_sad *sad)
 }
 
 /*
- * The NAT-T hook takes all ESP in UDP on port 4500, and on other ports
+ * NAT-T's receive path takes all ESP in UDP on port 4500, and on other ports
  * only what an SA encapsulated there receives. It looks such packets' SPI
  * up only while some linked state's port falls in the packet's bucket,
  * so that a gateway's plain UDP traffic is spared the SAD lookup.

@@ -226,7 +226,7 @@ static void oxfrm_lft_test_encap(struct oxfrm_state *x, u16 dport)
 }
 
 /*
- * The NAT-T hook's port buckets: an SA on port 4500 never counts, one on
+ * NAT-T's port buckets: an SA on port 4500 never counts, one on
  * another port counts while it is linked, and UPDSA moving it to another
  * port moves its count. 5000 and 6000 fall in different buckets.
  */
