@@ -29,24 +29,12 @@
 #include <net/xfrm.h>
 #include <oxfrm/policy.h>
 
-/*
- * Keys compare as 32-bit words: rhashtable's own comparison is memcmp()
- * with a length it reads at run time, a byte loop on x86, on every lookup
- * of every packet.
- */
 static int oxfrm_spd_key_cmp(struct rhashtable_compare_arg *arg,
 			     const void *obj)
 {
-	const struct oxfrm_spd_chain *chain = obj;
-	const u32 *a = (const u32 *)&chain->key;
-	const u32 *b = arg->key;
-	u32 diff = 0;
-	int i;
-
 	BUILD_BUG_ON(sizeof(struct oxfrm_spd_key) % sizeof(u32));
-	for (i = 0; i < sizeof(struct oxfrm_spd_key) / sizeof(u32); i++)
-		diff |= a[i] ^ b[i];
-	return diff != 0;
+	return oxfrm_key_cmp(arg, obj, offsetof(struct oxfrm_spd_chain, key),
+			     sizeof(struct oxfrm_spd_key));
 }
 
 const struct rhashtable_params oxfrm_spd_key_params = {

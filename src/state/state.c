@@ -18,8 +18,25 @@
 
 static struct kmem_cache *oxfrm_state_cachep __read_mostly;
 
+static int oxfrm_state_key_cmp(struct rhashtable_compare_arg *arg,
+			       const void *obj)
+{
+	BUILD_BUG_ON(sizeof(struct oxfrm_state_key) % sizeof(u32));
+	return oxfrm_key_cmp(arg, obj, offsetof(struct oxfrm_state, key),
+			     sizeof(struct oxfrm_state_key));
+}
+
+static int oxfrm_state_dkey_cmp(struct rhashtable_compare_arg *arg,
+				const void *obj)
+{
+	BUILD_BUG_ON(sizeof(struct oxfrm_state_dkey) % sizeof(u32));
+	return oxfrm_key_cmp(arg, obj, offsetof(struct oxfrm_state, dkey),
+			     sizeof(struct oxfrm_state_dkey));
+}
+
 static const struct rhashtable_params oxfrm_state_params = {
 	.key_len = sizeof(struct oxfrm_state_key),
+	.obj_cmpfn = oxfrm_state_key_cmp,
 	.key_offset = offsetof(struct oxfrm_state, key),
 	.head_offset = offsetof(struct oxfrm_state, by_spi),
 	.max_size = OXFRM_SAD_HASH_MAX,
@@ -28,6 +45,7 @@ static const struct rhashtable_params oxfrm_state_params = {
 
 static const struct rhashtable_params oxfrm_state_dst_params = {
 	.key_len = sizeof(struct oxfrm_state_dkey),
+	.obj_cmpfn = oxfrm_state_dkey_cmp,
 	.key_offset = offsetof(struct oxfrm_state, dkey),
 	.head_offset = offsetof(struct oxfrm_state, by_dst),
 	.max_size = OXFRM_SAD_HASH_MAX,
