@@ -45,6 +45,23 @@ int oxfrm_esp_req_map(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
 		      struct oxfrm_esp_req *r);
 int oxfrm_esp_req_run(struct oxfrm_esp_req *r, bool encrypt);
 
+/*
+ * skb_cow_data(): the buffers of @skb made writable in place, @tailbits
+ * bytes of room behind; the number of scatterlist entries they need, or
+ * -errno. A private linear buffer with the room, as a small packet
+ * mostly is, is that already: no call for it.
+ */
+static inline int oxfrm_esp_cow(struct sk_buff *skb, int tailbits,
+				struct sk_buff **trailer)
+{
+	if (!skb_cloned(skb) && !skb_is_nonlinear(skb) &&
+	    skb_tailroom(skb) >= tailbits) {
+		*trailer = skb;
+		return 1;
+	}
+	return skb_cow_data(skb, tailbits, trailer);
+}
+
 /* input.c */
 int oxfrm_esp_input(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
 		    oxfrm_esp_done_t done);

@@ -33,7 +33,7 @@ int oxfrm_esp_input(struct oxfrm_state *x, struct sk_buff *skb, u32 seq_hi,
 
 	if (elen <= 0 || !pskb_may_pull(skb, hlen))
 		return -EINVAL;
-	nfrags = skb_cow_data(skb, 0, &trailer);
+	nfrags = oxfrm_esp_cow(skb, 0, &trailer);
 	if (nfrags < 0)
 		return nfrags;
 	err = oxfrm_esp_req_alloc(x, skb, nfrags + 1, done, &r);
@@ -64,20 +64,27 @@ int oxfrm_esp_input_finish(struct oxfrm_state *x, struct sk_buff *skb, int err)
 	unsigned int alen = crypto_aead_authsize(x->tfm);
 	unsigned int hlen = sizeof(struct ip_esp_hdr) +
 			    crypto_aead_ivsize(x->tfm);
-	u8 tail[2];
+	u8 buf[2], padlen, nexthdr;
+	const u8 *tail;
 
 	if (err)
 		return err;
-	if (skb_copy_bits(skb, skb->len - alen - 2, tail, sizeof(tail)))
+	if (skb->len < hlen + alen + 2)
 		return -EINVAL;
-	if (tail[0] + 2 + alen >= skb->len - hlen)
+	/* Where the trailer lies in the head, as it mostly does: no copy. */
+	tail = skb_header_pointer(skb, skb->len - alen - 2, sizeof(buf), buf);
+	if (!tail)
 		return -EINVAL;
-	err = pskb_trim(skb, skb->len - alen - tail[0] - 2);
+	padlen = tail[0];
+	nexthdr = tail[1];
+	if (padlen + 2 + alen >= skb->len - hlen)
+		return -EINVAL;
+	err = pskb_trim(skb, skb->len - alen - padlen - 2);
 	if (err)
 		return err;
 	__skb_pull(skb, hlen);
-	if (tail[1] == IPPROTO_NONE)
+	if (nexthdr == IPPROTO_NONE)
 		return -EINVAL;
-	return tail[1];
+	return nexthdr;
 }
 EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_esp_input_finish);

@@ -64,7 +64,7 @@ int oxfrm_esp_output(struct oxfrm_state *x, struct sk_buff *skb,
 
 	clen = ALIGN(skb->len + 2 + o->tfclen, oxfrm_esp_blksize(x));
 	plen = clen - skb->len - o->tfclen;
-	nfrags = skb_cow_data(skb, o->tfclen + plen + alen, &trailer);
+	nfrags = oxfrm_esp_cow(skb, o->tfclen + plen + alen, &trailer);
 	if (nfrags < 0)
 		return nfrags;
 	oxfrm_esp_fill_trailer(pskb_put(skb, trailer,

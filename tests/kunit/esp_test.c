@@ -984,6 +984,42 @@ out:
 }
 
 /*
+ * The published packet as a clone, whose buffer another skb shares, and
+ * with its last @tail octets in a page fragment: each decrypts as the
+ * linear packet does, and the clone's twin still holds the ciphertext.
+ * Decryption in place must first give such packets buffers of their own.
+ */
+static void oxfrm_et_kat_decrypt_shared(struct kunit *test)
+{
+	const struct oxfrm_et_vec *v = test->param_value;
+	unsigned int esplen = oxfrm_et_esplen(v);
+	unsigned int tail = OXFRM_ET_ICV + 8;
+	int want = oxfrm_et_want(oxfrm_et_payload_len(v),
+				 oxfrm_et_nexthdr(v));
+	struct oxfrm_state *x = oxfrm_et_vec_state(test, v);
+	struct sk_buff *skb, *clone;
+	struct page *page;
+
+	skb = oxfrm_et_skb(test, oxfrm_et_esp(v), esplen, 0);
+	clone = skb_clone(skb, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, clone);
+	KUNIT_EXPECT_EQ(test, oxfrm_et_decrypt(x, clone, v->seq_hi), want);
+	kfree_skb(clone);
+	KUNIT_EXPECT_EQ(test, skb->len, esplen);
+	oxfrm_et_memeq(test, "shared ciphertext", skb->data, oxfrm_et_esp(v),
+		       esplen);
+	kfree_skb(skb);
+
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	skb = oxfrm_et_skb(test, oxfrm_et_esp(v), esplen - tail, 0);
+	memcpy(page_address(page), oxfrm_et_esp(v) + esplen - tail, tail);
+	skb_add_rx_frag(skb, 0, page, 0, tail, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, oxfrm_et_decrypt(x, skb, v->seq_hi), want);
+	kfree_skb(skb);
+}
+
+/*
  * The published packet with one bit flipped, in each field the ICV
  * covers, fails with -EBADMSG; so does the wrong high half of an extended
  * sequence number. Without ESN the high half is not authenticated.
@@ -1317,6 +1353,7 @@ static void oxfrm_et_inner_mtu(struct kunit *test)
 
 static struct kunit_case oxfrm_et_cases[] = {
 	KUNIT_CASE_PARAM(oxfrm_et_kat_decrypt, oxfrm_et_vec_gen_params),
+	KUNIT_CASE_PARAM(oxfrm_et_kat_decrypt_shared, oxfrm_et_vec_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_kat_tamper, oxfrm_et_vec_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_kat_encrypt, oxfrm_et_vec_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_kat_encrypt_exact, oxfrm_et_vec_gen_params),
