@@ -167,8 +167,9 @@ static int oxfrm_input_commit(struct oxfrm_state *x, struct sk_buff *skb,
 }
 
 /*
- * The rest of a packet's way once its crypto is done (@err its result):
- * consumes @skb, its device reference and its SA reference.
+ * The rest of a packet's way once its crypto is done (@err its result),
+ * under rcu_read_lock(): consumes @skb, its device reference and its SA
+ * reference.
  */
 static void oxfrm_input_resume(struct sk_buff *skb, int err)
 {
@@ -221,6 +222,14 @@ out:
 	dev_put(dev);
 	/* Last: module exit waits for every state to be freed. */
 	oxfrm_state_put(x);
+}
+
+/* The same, for crypto the driver completed later, outside any RCU. */
+static void oxfrm_input_resume_async(struct sk_buff *skb, int err)
+{
+	rcu_read_lock();
+	oxfrm_input_resume(skb, err);
+	rcu_read_unlock();
 }
 
 /*
@@ -280,7 +289,7 @@ int oxfrm_input(struct sk_buff *skb, u16 family, int encap_type)
 
 	/* The device stays until the packet is handed on or dropped. */
 	dev_hold(skb->dev);
-	err = oxfrm_esp_input(x, skb, seq_hi, oxfrm_input_resume);
+	err = oxfrm_esp_input(x, skb, seq_hi, oxfrm_input_resume_async);
 	if (err != -EINPROGRESS)
 		oxfrm_input_resume(skb, err);
 	return 0;

@@ -88,6 +88,7 @@ static bool oxfrm_tmpls_accept(const struct oxfrm_policy *pol,
  * The verdict of the best @dir policy on flow @fl, which the SAs
  * @xs[0..@n) carried (none: a packet that came in the clear). Returns 0
  * to let it pass, or the counter (LINUX_MIB_XFRMIN*) its drop counts in.
+ * Under rcu_read_lock(), as hooks and protocol handlers run.
  */
 int oxfrm_input_policy_verdict(struct oxfrm_net *on,
 			       const struct oxfrm_flow *fl, u8 dir,
@@ -96,7 +97,7 @@ int oxfrm_input_policy_verdict(struct oxfrm_net *on,
 	struct oxfrm_policy *pol;
 	int i, mib = 0;
 
-	pol = oxfrm_spd_lookup(on->spd, dir, fl);
+	pol = oxfrm_spd_lookup_rcu(on->spd, dir, fl);
 	if (!pol) {
 		if (oxfrm_policy_default(on, dir) == XFRM_USERPOLICY_BLOCK)
 			return LINUX_MIB_XFRMINNOPOLS;
@@ -117,7 +118,7 @@ int oxfrm_input_policy_verdict(struct oxfrm_net *on,
 /*
  * Checks the packet at @skb's network header (inner, of @family), which
  * the SAs @xs[0..@n) carried. Returns 0 to deliver it, or the counter
- * (LINUX_MIB_XFRMIN*) that its drop counts in.
+ * (LINUX_MIB_XFRMIN*) that its drop counts in. Under rcu_read_lock().
  */
 int oxfrm_input_policy_check(struct oxfrm_net *on, struct sk_buff *skb,
 			     u16 family, struct oxfrm_state **xs, int n)
