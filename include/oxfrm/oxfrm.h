@@ -66,8 +66,8 @@ static inline unsigned long oxfrm_secs_to_jiffies(time64_t seconds)
 
 /*
  * An rhashtable comparison (0: equal) of keys of @len bytes, a multiple of
- * four, at @key_offset in the objects: word by word. rhashtable's own is
- * memcmp() with a length it reads at run time, a byte loop on x86, on
+ * four, at @key_offset in the objects: word by word, inline. rhashtable's
+ * own is an out-of-line memcmp() with a length it reads at run time, on
  * every lookup of every packet.
  */
 static inline int oxfrm_key_cmp(const struct rhashtable_compare_arg *arg,

@@ -985,8 +985,9 @@ out:
 
 /*
  * The published packet as a clone, whose buffer another skb shares, and
- * with its last @tail octets in a page fragment: each decrypts as the
- * linear packet does, and the clone's twin still holds the ciphertext.
+ * with its last @tail octets in a page fragment that another holder
+ * shares too (a spliced page, SKBFL_SHARED_FRAG): each decrypts as the
+ * linear packet does, and what is shared still holds the ciphertext.
  * Decryption in place must first give such packets buffers of their own.
  */
 static void oxfrm_et_kat_decrypt_shared(struct kunit *test)
@@ -1002,6 +1003,8 @@ static void oxfrm_et_kat_decrypt_shared(struct kunit *test)
 
 	skb = oxfrm_et_skb(test, oxfrm_et_esp(v), esplen, 0);
 	clone = skb_clone(skb, GFP_KERNEL);
+	if (!clone)
+		kfree_skb(skb);
 	KUNIT_ASSERT_NOT_NULL(test, clone);
 	KUNIT_EXPECT_EQ(test, oxfrm_et_decrypt(x, clone, v->seq_hi), want);
 	kfree_skb(clone);
@@ -1010,13 +1013,21 @@ static void oxfrm_et_kat_decrypt_shared(struct kunit *test)
 		       esplen);
 	kfree_skb(skb);
 
-	page = alloc_page(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, page);
 	skb = oxfrm_et_skb(test, oxfrm_et_esp(v), esplen - tail, 0);
+	page = alloc_page(GFP_KERNEL);
+	if (!page)
+		kfree_skb(skb);
+	KUNIT_ASSERT_NOT_NULL(test, page);
 	memcpy(page_address(page), oxfrm_et_esp(v) + esplen - tail, tail);
+	/* The other holder's reference: the page outlives the packet. */
+	get_page(page);
 	skb_add_rx_frag(skb, 0, page, 0, tail, PAGE_SIZE);
+	skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
 	KUNIT_EXPECT_EQ(test, oxfrm_et_decrypt(x, skb, v->seq_hi), want);
 	kfree_skb(skb);
+	oxfrm_et_memeq(test, "shared page", page_address(page),
+		       oxfrm_et_esp(v) + esplen - tail, tail);
+	put_page(page);
 }
 
 /*
