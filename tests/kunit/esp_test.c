@@ -38,6 +38,10 @@
  * (padding, pad length, next header and ICV must leave at least one octet
  * of payload): the test holds oxfrm to the stock kernel's rule there, in
  * the round trips too.
+ *
+ * One published packet also takes oxfrm_input()'s whole way with the FPU
+ * held, so that AES-NI hands it to cryptd and the rest of the way runs in
+ * cryptd's worker: see oxfrm_et_kat_cryptd().
  */
 
 #include <crypto/aead.h>
@@ -45,16 +49,23 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/crypto.h>
+#include <linux/delay.h>
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <net/ip.h>
 #include <net/xfrm.h>
 #include <oxfrm/esp.h>
+#include <oxfrm/input.h>
+#include <oxfrm/mib.h>
 #include <oxfrm/output.h>
 #include <oxfrm/state.h>
+#ifdef CONFIG_X86
+#include <asm/fpu/api.h>
+#endif
 
 /* Every transform here has a 128-bit ICV. */
 #define OXFRM_ET_ICV	16
@@ -589,8 +600,10 @@ KUNIT_ARRAY_PARAM(oxfrm_et_vec, oxfrm_et_vecs, oxfrm_et_vec_desc);
 
 struct oxfrm_et_ctx {
 	struct oxfrm_sad sad;
+	struct oxfrm_sad *home;		/* where states go: &sad, or a net's */
 	struct oxfrm_state *x[OXFRM_ET_STATES];
 	unsigned int nx;
+	struct oxfrm_state *linked;	/* to unlink from home first */
 };
 
 static int oxfrm_et_init(struct kunit *test)
@@ -603,6 +616,7 @@ static int oxfrm_et_init(struct kunit *test)
 	err = oxfrm_sad_init(&ctx->sad);
 	if (err)
 		return err;
+	ctx->home = &ctx->sad;
 	test->priv = ctx;
 	return 0;
 }
@@ -611,6 +625,8 @@ static void oxfrm_et_exit(struct kunit *test)
 {
 	struct oxfrm_et_ctx *ctx = test->priv;
 
+	if (ctx->linked)
+		oxfrm_state_unlink(ctx->linked);
 	while (ctx->nx)
 		oxfrm_state_put(ctx->x[--ctx->nx]);
 	oxfrm_sad_destroy(&ctx->sad);
@@ -650,7 +666,7 @@ static struct oxfrm_state *oxfrm_et_state(struct kunit *test,
 	struct oxfrm_state *x;
 
 	KUNIT_ASSERT_LT(test, ctx->nx, OXFRM_ET_STATES);
-	x = oxfrm_state_alloc(&ctx->sad, GFP_KERNEL);
+	x = oxfrm_state_alloc(ctx->home, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	ctx->x[ctx->nx++] = x;
 	oxfrm_state_set_id(x, &daddr, spi, IPPROTO_ESP, AF_INET);
@@ -1185,6 +1201,141 @@ static void oxfrm_et_kat_encrypt_exact(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * The AES-NI driver hands a request to cryptd when the FPU is taken, as
+ * it is when a softirq interrupts a task in kernel_fpu_begin(); the ESP
+ * input path then goes on in cryptd's worker (oxfrm_input_resume_async()).
+ * The first published AES-GCM packet without ESN goes through oxfrm_input()
+ * with the FPU held, as the ESP handler would take it, to a state in the
+ * initial namespace: once with its ICV flipped, once as published. Nothing
+ * may be judged before the FPU is given back; then the flipped one must be
+ * counted in XfrmInStateProtoError and leave the replay window alone, and
+ * the published one must be taken, with no counter moved.
+ */
+#ifdef CONFIG_X86
+struct oxfrm_et_async {
+	unsigned long proto, other;	/* XfrmInStateProtoError, the rest */
+	u64 packets;
+};
+
+static bool oxfrm_et_async_same(const struct oxfrm_et_async *a,
+				const struct oxfrm_et_async *b)
+{
+	return a->proto == b->proto && a->other == b->other &&
+	       a->packets == b->packets;
+}
+
+static void oxfrm_et_async_read(struct oxfrm_state *x,
+				struct oxfrm_et_async *a)
+{
+	unsigned long sum[LINUX_MIB_XFRMMAX];
+	int i;
+
+	oxfrm_mib_fold(oxfrm_pernet(&init_net)->mib, sum);
+	a->proto = sum[LINUX_MIB_XFRMINSTATEPROTOERROR];
+	a->other = 0;
+	for (i = 0; i < LINUX_MIB_XFRMMAX; i++)
+		if (i != LINUX_MIB_XFRMINSTATEPROTOERROR)
+			a->other += sum[i];
+	spin_lock_bh(&x->lock);
+	a->packets = x->curlft.packets;
+	spin_unlock_bh(&x->lock);
+}
+
+/*
+ * @esp (@len octets) to 192.0.2.5 through oxfrm_input() with the FPU
+ * held; what the counters and @x say at once, and once they have moved.
+ */
+static void oxfrm_et_async_input(struct kunit *test, struct oxfrm_state *x,
+				 const u8 *esp, unsigned int len,
+				 struct oxfrm_et_async *now,
+				 struct oxfrm_et_async *later)
+{
+	struct sk_buff *skb = alloc_skb(64 + len, GFP_KERNEL);
+	struct oxfrm_et_async before;
+	struct iphdr *iph;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, 32);
+	skb->dev = init_net.loopback_dev;
+	skb->protocol = htons(ETH_P_IP);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_ESP;
+	iph->tot_len = htons(sizeof(*iph) + len);
+	iph->saddr = htonl(0xc0000201);
+	iph->daddr = htonl(0xc0000205);
+	ip_send_check(iph);
+	__skb_pull(skb, sizeof(*iph));
+	skb_put_data(skb, esp, len);
+
+	oxfrm_et_async_read(x, &before);
+	local_bh_disable();
+	kernel_fpu_begin();
+	rcu_read_lock();
+	oxfrm_input(skb, AF_INET, 0);
+	rcu_read_unlock();
+	/* cryptd's worker runs on this CPU: not before the FPU is back. */
+	oxfrm_et_async_read(x, now);
+	kernel_fpu_end();
+	local_bh_enable();
+	for (i = 0; i < 250; i++) {
+		oxfrm_et_async_read(x, later);
+		if (!oxfrm_et_async_same(later, &before))
+			break;
+		msleep(20);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, oxfrm_et_async_same(now, &before),
+			      "judged before the crypto completed");
+}
+
+static void oxfrm_et_kat_cryptd(struct kunit *test)
+{
+	struct oxfrm_et_ctx *ctx = test->priv;
+	const struct oxfrm_et_vec *v = NULL;
+	struct oxfrm_et_async now, later;
+	const char *driver;
+	struct oxfrm_state *x;
+	u8 esp[256];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(oxfrm_et_vecs) && !v; i++)
+		if (oxfrm_et_vecs[i].fam == OXFRM_ET_GCM &&
+		    !oxfrm_et_vecs[i].esn)
+			v = &oxfrm_et_vecs[i];
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_ASSERT_LE(test, oxfrm_et_esplen(v), sizeof(esp));
+
+	ctx->home = oxfrm_pernet(&init_net)->sad;
+	x = oxfrm_et_vec_state(test, v);
+	driver = crypto_tfm_alg_driver_name(crypto_aead_tfm(x->tfm));
+	if (!strstr(driver, "aesni"))
+		kunit_skip(test, "%s does not fall back to cryptd", driver);
+	x->kstate = OXFRM_STATE_VALID;
+	x->replay_window = 32;
+	KUNIT_ASSERT_EQ(test, oxfrm_state_insert(x), 0);
+	ctx->linked = x;
+
+	memcpy(esp, oxfrm_et_esp(v), oxfrm_et_esplen(v));
+	esp[oxfrm_et_esplen(v) - 1] ^= 1;
+	oxfrm_et_async_input(test, x, esp, oxfrm_et_esplen(v), &now, &later);
+	KUNIT_EXPECT_EQ(test, later.proto, now.proto + 1);
+	KUNIT_EXPECT_EQ(test, later.other, now.other);
+	KUNIT_EXPECT_EQ(test, later.packets, 0);
+
+	/* The same sequence number: no replay, the window did not move. */
+	oxfrm_et_async_input(test, x, oxfrm_et_esp(v), oxfrm_et_esplen(v),
+			     &now, &later);
+	KUNIT_EXPECT_EQ(test, later.proto, now.proto);
+	KUNIT_EXPECT_EQ(test, later.other, now.other);
+	KUNIT_EXPECT_EQ(test, later.packets, 1);
+}
+#endif
+
 /* A family, with or without ESN, for the round trips. */
 struct oxfrm_et_rt {
 	const char *name;
@@ -1368,6 +1519,9 @@ static struct kunit_case oxfrm_et_cases[] = {
 	KUNIT_CASE_PARAM(oxfrm_et_kat_tamper, oxfrm_et_vec_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_kat_encrypt, oxfrm_et_vec_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_kat_encrypt_exact, oxfrm_et_vec_gen_params),
+#ifdef CONFIG_X86
+	KUNIT_CASE(oxfrm_et_kat_cryptd),
+#endif
 	KUNIT_CASE_PARAM(oxfrm_et_roundtrip, oxfrm_et_rt_gen_params),
 	KUNIT_CASE_PARAM(oxfrm_et_inner_mtu, oxfrm_et_rt_gen_params),
 	{ }
