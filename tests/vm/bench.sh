@@ -34,10 +34,14 @@ tcp_bps() {
 	awk -F'[:,]' '/"sum_received"/ { r = 1 } r && /"bits_per_second"/ { printf "%d", $2; exit }' /tmp/iperf.json
 }
 
+# Packets per second: what the receiver's totals (end.sum_received) say
+# arrived, over the receiver's own duration.
 udp_pps() {
 	iperf -u -l 64 -b 0 "$@"
-	awk -F'[:,]' '/"sum"/ { s = 1 } s && /"packets"/ { p = $2 } s && /"lost_packets"/ { l = $2 }
-		/"seconds"/ && s && !t { t = $2 }
+	awk -F'[:,]' '/"sum_received"/ { r = 1 }
+		r && /"seconds"/ && t == "" { t = $2 }
+		r && /"lost_packets"/ && l == "" { l = $2 }
+		r && /"packets"/ && p == "" { p = $2 }
 		END { if (t > 0) printf "%d", (p - l) / t }' /tmp/iperf.json
 }
 
