@@ -17,6 +17,8 @@ struct oxfrm_state;
 int oxfrm_input_init(void);
 void oxfrm_input_exit(void);
 void oxfrm_input_enable(void);
+int oxfrm_input_state_init(struct oxfrm_state *x);
+void oxfrm_input_state_destroy(struct oxfrm_state *x);
 int oxfrm_input(struct sk_buff *skb, u16 family, int encap_type);
 bool oxfrm_input_decrypted(const struct sk_buff *skb);
 

@@ -164,6 +164,12 @@ struct oxfrm_state {
 	u16 header_len;			/* ESP header, IV, outer headers */
 	u16 trailer_len;		/* worst-case padding, trailer, ICV */
 	struct dst_cache dst_cache;	/* the ESP packets' route, mark 0 */
+	/*
+	 * What stands for the state in the sec_paths of the packets it
+	 * decrypts (src/input/input.c): made with the transform, so every
+	 * state NEWSA, UPDSA or MIGRATE makes valid has one.
+	 */
+	struct xfrm_state *xs;
 
 	/* Mutable state of the packet path and the timers, under @lock. */
 	spinlock_t lock;

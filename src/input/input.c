@@ -34,14 +34,46 @@ static bool oxfrm_input_ready __read_mostly;
 
 /*
  * What a decrypted packet carries back up the stack: a sec_path, as the
- * stock kernel's packets do (guard.c lets it pass; nftables' "meta secpath"
- * and iptables' policy match see IPsec), holding one kernel xfrm_state.
- * The kernel's own policy checks read the sec_path's last state, so it
- * cannot be empty; this one is a transport-mode state with an empty
- * selector, which every such check accepts. It is never in the kernel's
- * SAD, and the kernel frees it once the last packet lets go of it.
+ * stock kernel's packets do (guard.c lets it pass), holding a kernel
+ * xfrm_state that stands for the SA: its SPI, protocol, destination,
+ * source, family and reqid, which nftables' "ipsec in" expressions and
+ * iptables' policy match compare ("reqid", "spi"; "meta secpath" sees
+ * any). Never in the kernel's SAD; made with the SA, put when the SA is
+ * freed, and freed by the kernel once the last packet lets go of it.
+ *
+ * The kernel's own policy checks (IPv6, forwarded packets) read these
+ * states too, and with no policy of the kernel's they refuse a sec_path
+ * with a tunnel-mode state: so each says transport mode, whatever the SA,
+ * with an empty selector, which every such check accepts. Matches on the
+ * mode, or on tunnel endpoints, therefore do not see oxfrm's SAs. Having
+ * no xfrm_type is what tells these states from the kernel's own.
  */
-static struct xfrm_state *oxfrm_input_marker;
+int oxfrm_input_state_init(struct oxfrm_state *x)
+{
+	/* The namespace is the kernel's bookkeeping only: it is never read. */
+	struct xfrm_state *xs = xfrm_state_alloc(&init_net);
+
+	if (!xs)
+		return -ENOMEM;
+	xs->id.daddr = x->daddr;
+	xs->id.spi = x->key.spi;
+	xs->id.proto = x->key.proto;
+	xs->props.saddr = x->saddr;
+	xs->props.family = x->family;
+	xs->props.reqid = x->reqid;
+	xs->props.mode = XFRM_MODE_TRANSPORT;
+	xs->km.state = XFRM_STATE_DEAD;
+	x->xs = xs;
+	return 0;
+}
+EXPORT_SYMBOL_IF_OXFRM_KUNIT(oxfrm_input_state_init);
+
+void oxfrm_input_state_destroy(struct oxfrm_state *x)
+{
+	if (x->xs)
+		xfrm_state_put(x->xs);
+	x->xs = NULL;
+}
 
 /* The GRO cells' NAPI instances need a device: a dummy one, never up. */
 static struct net_device *oxfrm_napi_dev;
@@ -57,20 +89,7 @@ int oxfrm_input_init(void)
 	init_dummy_netdev(oxfrm_napi_dev);
 	err = gro_cells_init(&oxfrm_gro_cells, oxfrm_napi_dev);
 	if (err)
-		goto err_cells;
-	oxfrm_input_marker = xfrm_state_alloc(&init_net);
-	if (!oxfrm_input_marker) {
-		err = -ENOMEM;
-		goto err_marker;
-	}
-	oxfrm_input_marker->props.mode = XFRM_MODE_TRANSPORT;
-	oxfrm_input_marker->km.state = XFRM_STATE_DEAD;
-	return 0;
-
-err_marker:
-	gro_cells_destroy(&oxfrm_gro_cells);
-err_cells:
-	kfree(oxfrm_napi_dev);
+		kfree(oxfrm_napi_dev);
 	return err;
 }
 
@@ -81,11 +100,10 @@ void oxfrm_input_exit(void)
 	/* netpoll may still be walking the device's NAPI list. */
 	synchronize_net();
 	kfree(oxfrm_napi_dev);
-	xfrm_state_put(oxfrm_input_marker);
 }
 
-/* Marks @skb as decrypted: 0, or the counter its drop counts in. */
-static int oxfrm_input_mark(struct sk_buff *skb)
+/* Marks @skb as decrypted by @x: 0, or the counter its drop counts in. */
+static int oxfrm_input_mark(struct sk_buff *skb, struct oxfrm_state *x)
 {
 	struct sec_path *sp = secpath_set(skb);
 
@@ -93,8 +111,8 @@ static int oxfrm_input_mark(struct sk_buff *skb)
 		return LINUX_MIB_XFRMINERROR;
 	if (sp->len == XFRM_MAX_DEPTH)
 		return LINUX_MIB_XFRMINBUFFERERROR;
-	xfrm_state_hold(oxfrm_input_marker);
-	sp->xvec[sp->len++] = oxfrm_input_marker;
+	xfrm_state_hold(x->xs);
+	sp->xvec[sp->len++] = x->xs;
 	return 0;
 }
 
@@ -106,7 +124,7 @@ bool oxfrm_input_decrypted(const struct sk_buff *skb)
 {
 	const struct sec_path *sp = skb_sec_path(skb);
 
-	return sp && sp->len && sp->xvec[sp->len - 1] == oxfrm_input_marker;
+	return sp && sp->len && !sp->xvec[sp->len - 1]->type;
 }
 
 /* Called once every namespace has its oxfrm state. */
@@ -203,7 +221,7 @@ static void oxfrm_input_resume(struct sk_buff *skb, int err)
 	if (mib)
 		goto drop;
 
-	mib = oxfrm_input_mark(skb);
+	mib = oxfrm_input_mark(skb, x);
 	if (mib)
 		goto drop;
 	oxfrm_input_mss(net, x, skb, family);

@@ -13,6 +13,7 @@
 #include <net/netlink.h>
 #include <net/xfrm.h>
 #include <oxfrm/esp.h>
+#include <oxfrm/input.h>
 #include <oxfrm/netlink.h>
 #include <oxfrm/state.h>
 
@@ -389,6 +390,8 @@ static int oxfrm_nl_attach_algs(struct oxfrm_state *x, struct nlattr **attrs,
 int oxfrm_nl_sa_init(struct oxfrm_net *on, struct oxfrm_state *x,
 		     struct netlink_ext_ack *extack)
 {
+	int err;
+
 	if (x->family == AF_INET &&
 	    READ_ONCE(on->net->ipv4.sysctl_ip_no_pmtu_disc))
 		x->flags |= XFRM_STATE_NOPMTUDISC;
@@ -408,7 +411,10 @@ int oxfrm_nl_sa_init(struct oxfrm_net *on, struct oxfrm_state *x,
 		NL_SET_ERR_MSG(extack, "Requested type not found");
 		return -EPROTONOSUPPORT;
 	}
-	return oxfrm_esp_init_state(x, extack);
+	err = oxfrm_esp_init_state(x, extack);
+	if (!err)
+		err = oxfrm_input_state_init(x);
+	return err;
 }
 
 /* xfrm_init_replay(): the window must fit the bitmap; ESN needs one. */

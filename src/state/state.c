@@ -11,6 +11,7 @@
 #include <net/ipv6.h>
 #include <net/xfrm.h>
 #include <oxfrm/esp.h>
+#include <oxfrm/input.h>
 #include <oxfrm/oxfrm.h>
 #include <oxfrm/natt.h>
 #include <oxfrm/netlink.h>
@@ -107,6 +108,7 @@ static void oxfrm_state_free(struct oxfrm_state *x)
 
 	del_timer_sync(&x->timer);
 	oxfrm_esp_destroy_state(x);
+	oxfrm_input_state_destroy(x);
 	kfree_sensitive(x->aead);
 	kfree_sensitive(x->aalg);
 	kfree_sensitive(x->ealg);

@@ -1317,6 +1317,7 @@ static void oxfrm_et_kat_cryptd(struct kunit *test)
 		kunit_skip(test, "%s does not fall back to cryptd", driver);
 	x->kstate = OXFRM_STATE_VALID;
 	x->replay_window = 32;
+	KUNIT_ASSERT_EQ(test, oxfrm_input_state_init(x), 0);
 	KUNIT_ASSERT_EQ(test, oxfrm_state_insert(x), 0);
 	ctx->linked = x;
 
