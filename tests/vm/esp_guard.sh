@@ -6,7 +6,8 @@
 # by their ports once reassembled. Optional templates let them
 # pass; so do sockets with an IN policy of their own (strongSwan's IKE
 # sockets), and not sockets with only an OUT policy. Decrypted packets
-# still pass the same policies.
+# still pass the same policies, and nftables' "ipsec in" expressions see
+# the reqid and SPI of the SA that decrypted them.
 #
 # b sends in the clear to a (no policy on b); c sits behind a, which
 # forwards between b and c.
@@ -124,14 +125,53 @@ else
 	pc_hits() { echo 0; }
 fi
 
+# nftables' ipsec expressions (nft_xfrm, a module of the stock kernel,
+# not built into the debug one) see the SA that decrypted a packet.
+nft_xfrm=
+if modprobe nft_xfrm 2>/dev/null; then
+	nft_xfrm=1
+else
+	echo "no nft_xfrm: the SAs in the sec_path are not matched"
+fi
+
+# sec_path_rules FAMILY: counters in a for b's echo requests by the SA's
+# reqid and SPI (b -> a is 0x2001, reqid 1), by another reqid, and by the
+# other SA's SPI.
+sec_path_rules() {
+	local icmp=icmp
+	[ "$1" = 6 ] && icmp=icmpv6
+	in_a nft -f - <<EOT || fail "nft"
+table inet sp {
+	chain in {
+		type filter hook input priority 0;
+		$icmp type echo-request ipsec in reqid 1 ipsec in spi 0x2001 counter
+		$icmp type echo-request ipsec in reqid 2 counter
+		$icmp type echo-request ipsec in spi 0x2000 counter
+	}
+}
+EOT
+}
+
+sec_path_counts() {
+	in_a nft list chain inet sp in |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") printf "%s ", $(i + 1) }'
+}
+
 # Decrypted packets meet the same policies and pass. IPv4 ones delivered
 # here skip the kernel's own check, which would look them up in its empty
 # SPD (guard.c); IPv6 ones still meet it, one check per packet.
 for f in 4 6; do
 	esp_pair tunnel $f $f 0x2000 aead 'rfc4106(gcm(aes))' $K20 128
+	[ -n "$nft_xfrm" ] && sec_path_rules $f
 	pc=$(pc_hits)
 	ping_ok $f "$(esp_addr b inner $f)" "$(esp_addr a inner $f)"
 	pc=$(($(pc_hits) - pc))
+	if [ -n "$nft_xfrm" ]; then
+		n=$(sec_path_counts)
+		echo "IPv$f: echo requests by reqid 1 and SPI 0x2001, reqid 2, SPI 0x2000: $n"
+		[ "$n" = "2 0 0 " ] || fail "IPv$f: nft saw the sec_path as '$n', want '2 0 0 '"
+		in_a nft delete table inet sp
+	fi
 	echo "IPv$f: the kernel's own policy check ran $pc times"
 	if [ -n "$pc_probe" ]; then
 		case $f in
